@@ -1,0 +1,63 @@
+"""Fill the site with the demo: competitions from the seed articles, users, pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cms.services import ensure_home_page
+from competition.demo import build_innowacyjny_samorzad, build_lider_cyfryzacji
+from competition.services import ensure_organiser_group
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    email: str
+
+
+# Demo-only credentials, printed by `make run`; never valid anywhere but a local demo database.
+DEMO_LOGINS = [
+    DemoLogin("organizator", "demo-organizator", "organiser", "organizator@example.org"),
+    DemoLogin("przewodniczaca", "demo-przewodniczaca", "jury chair", "przewodniczaca@example.org"),
+    DemoLogin("juror1", "demo-juror1", "juror", "juror1@example.org"),
+    DemoLogin("juror2", "demo-juror2", "juror", "juror2@example.org"),
+    DemoLogin("juror3", "demo-juror3", "juror", "juror3@example.org"),
+    DemoLogin("wnioskodawca", "demo-wnioskodawca", "applicant", "wnioskodawca@example.org"),
+]
+
+
+def ensure_demo_users() -> None:
+    User = get_user_model()
+    organisers = ensure_organiser_group()
+    for login in DEMO_LOGINS:
+        user, _created = User.objects.get_or_create(
+            username=login.username, defaults={"email": login.email}
+        )
+        user.email = login.email
+        user.set_password(login.password)
+        user.save()
+        if login.role == "organiser":
+            user.groups.add(organisers)
+
+
+class Command(BaseCommand):
+    help = "Load the demo competitions, users and pages (safe to run again)."
+
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            ensure_home_page(
+                title="Konkursy cyfryzacji samorządów",
+                intro="<p>Zgłoszenia, ocena jury i ogłoszenia wyników konkursów.</p>",
+            )
+            build_lider_cyfryzacji()
+            build_innowacyjny_samorzad()
+            ensure_demo_users()
+        self.stdout.write(self.style.SUCCESS("Demo loaded. Logins (demo only):"))
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.role:<11} {login.username:<15} {login.password}")

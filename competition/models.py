@@ -1,0 +1,547 @@
+"""Competitions, their yearly editions, categories, criteria and the institutions that enter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+
+from .teryt import (
+    LOCAL_GOVERNMENT_KINDS,
+    VOIVODESHIP_CHOICES,
+    VOIVODESHIPS,
+    InstitutionKind,
+    validate_terc,
+    voivodeship_of,
+)
+
+_ROMAN = [
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+]  # fmt: skip
+
+
+def to_roman(number: int) -> str:
+    """Editions are numbered in Roman numerals ("VI edycja")."""
+    out = []
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
+class Competition(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    organiser_name = models.CharField(_("organiser"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("competition")
+        verbose_name_plural = _("competitions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AggregationMethod(models.TextChoices):
+    MEAN = "mean", _("mean of juror totals")
+    MEDIAN = "median", _("median of juror totals")
+    TRIMMED = "trimmed", _("trimmed mean (without the highest and lowest, from 5 jurors)")
+    ZSCORE = "zscore", _("standardised per juror (z-score)")
+    BORDA = "borda", _("mean normalised rank (Borda)")
+
+
+class Phase(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    CALL_OPEN = "call_open", _("call for entries open")
+    SUBMISSION_CLOSED = "submission_closed", _("submission closed")
+    FORMAL_CHECK = "formal_check", _("formal check")
+    SCORING = "scoring", _("scoring")
+    DELIBERATION = "deliberation", _("deliberation")
+    FROZEN = "frozen", _("results frozen")
+    PUBLISHED = "published", _("results published")
+    ARCHIVED = "archived", _("archived")
+
+
+# The phase dates in the order they must follow; the check constraint and clean() share it.
+PHASE_DATE_FIELDS = (
+    "call_opens_at",
+    "submission_deadline",
+    "formal_check_ends_at",
+    "scoring_opens_at",
+    "scoring_closes_at",
+    "results_date",
+)
+
+
+class Edition(models.Model):
+    competition = models.ForeignKey(
+        Competition,
+        on_delete=models.PROTECT,
+        related_name="editions",
+        verbose_name=_("competition"),
+    )
+    number = models.PositiveSmallIntegerField(
+        _("edition number"), validators=[MinValueValidator(1)]
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    call_opens_at = models.DateTimeField(_("call for entries opens"))
+    submission_deadline = models.DateTimeField(_("submission deadline"))
+    formal_check_ends_at = models.DateTimeField(_("formal check ends"))
+    scoring_opens_at = models.DateTimeField(_("scoring opens"))
+    scoring_closes_at = models.DateTimeField(_("scoring closes"))
+    results_date = models.DateTimeField(_("results date"))
+    method = models.CharField(
+        _("aggregation method"),
+        max_length=10,
+        choices=AggregationMethod.choices,
+        default=AggregationMethod.MEAN,
+    )
+    entries_per_institution = models.PositiveSmallIntegerField(
+        _("entries per institution in a category"), default=1, validators=[MinValueValidator(1)]
+    )
+    # The organiser's explicit actions; the later phases cannot be derived from dates alone.
+    frozen_at = models.DateTimeField(_("results frozen at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        ordering = ["competition__name", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "number"],
+                name="edition_unique_number",
+                violation_error_message=_(
+                    "This competition already has an edition with this number."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(call_opens_at__lt=F("submission_deadline"))
+                & Q(submission_deadline__lte=F("formal_check_ends_at"))
+                & Q(formal_check_ends_at__lte=F("scoring_opens_at"))
+                & Q(scoring_opens_at__lt=F("scoring_closes_at"))
+                & Q(scoring_closes_at__lte=F("results_date")),
+                name="edition_phase_dates_in_order",
+                violation_error_message=_("The phase dates must follow one another in order."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition} — {self.label} ({self.year})"
+
+    @property
+    def roman_number(self) -> str:
+        return to_roman(self.number)
+
+    @property
+    def label(self) -> str:
+        return _("%(number)s edition") % {"number": self.roman_number}
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, ValidationError] = {}
+        previous_name = None
+        previous_value: dt.datetime | None = None
+        for name in PHASE_DATE_FIELDS:
+            value = getattr(self, name)
+            if value is None:
+                previous_name, previous_value = None, None
+                continue
+            if previous_value is not None and value < previous_value:
+                errors[name] = ValidationError(
+                    _("This date must not be earlier than “%(previous)s”."),
+                    code="phase_order",
+                    params={"previous": self._meta.get_field(previous_name).verbose_name},
+                )
+            previous_name, previous_value = name, value
+        if (
+            self.call_opens_at
+            and self.submission_deadline
+            and self.submission_deadline <= self.call_opens_at
+        ) and "submission_deadline" not in errors:
+            errors["submission_deadline"] = ValidationError(
+                _("The deadline must be after the call opens."), code="phase_order"
+            )
+        if (
+            self.scoring_opens_at
+            and self.scoring_closes_at
+            and self.scoring_closes_at <= self.scoring_opens_at
+        ) and "scoring_closes_at" not in errors:
+            errors["scoring_closes_at"] = ValidationError(
+                _("Scoring must close after it opens."), code="phase_order"
+            )
+        if self.published_at and not self.frozen_at:
+            errors["published_at"] = ValidationError(
+                _("Results can be published only after they are frozen."), code="phase_action"
+            )
+        if self.archived_at and not self.published_at:
+            errors["archived_at"] = ValidationError(
+                _("An edition is archived only after its results are published."),
+                code="phase_action",
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def phase_at(self, when: dt.datetime) -> Phase:
+        """The phase at `when`: the organiser's actions win over the dates.
+
+        The formal check runs from the deadline to its end date; the gap until scoring opens is
+        "submission closed" (entries are settled, the jury has not started).
+        """
+        if self.archived_at and self.archived_at <= when:
+            return Phase.ARCHIVED
+        if self.published_at and self.published_at <= when:
+            return Phase.PUBLISHED
+        if self.frozen_at and self.frozen_at <= when:
+            return Phase.FROZEN
+        if when < self.call_opens_at:
+            return Phase.DRAFT
+        if when < self.submission_deadline:
+            return Phase.CALL_OPEN
+        if when < self.formal_check_ends_at:
+            return Phase.FORMAL_CHECK
+        if when < self.scoring_opens_at:
+            return Phase.SUBMISSION_CLOSED
+        if when < self.scoring_closes_at:
+            return Phase.SCORING
+        return Phase.DELIBERATION
+
+    @property
+    def phase(self) -> Phase:
+        return self.phase_at(timezone.now())
+
+    def get_phase_display(self) -> str:
+        return Phase(self.phase).label
+
+    get_phase_display.short_description = _("phase")
+
+    @property
+    def phase_label(self) -> str:
+        return self.get_phase_display()
+
+
+class InstitutionKindsField(models.JSONField):
+    """A list of institution kinds, edited as checkboxes rather than raw JSON."""
+
+    def formfield(self, **kwargs):
+        return forms.TypedMultipleChoiceField(
+            choices=InstitutionKind.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=not self.blank,
+            label=self.verbose_name,
+            help_text=self.help_text,
+        )
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        unknown = set(value or []) - set(InstitutionKind.values)
+        if unknown:
+            raise ValidationError(
+                _("Unknown institution kind: %(kinds)s."),
+                code="unknown_kind",
+                params={"kinds": ", ".join(sorted(unknown))},
+            )
+
+
+def all_kinds() -> list[str]:
+    return list(InstitutionKind.values)
+
+
+class Category(ClusterableModel):
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="categories", verbose_name=_("edition")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    eligible_kinds = InstitutionKindsField(
+        _("institution kinds that may enter"),
+        default=all_kinds,
+        help_text=_("Only institutions of these kinds can submit an entry in this category."),
+    )
+    places = models.PositiveSmallIntegerField(
+        _("number of places"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    max_distinctions = models.PositiveSmallIntegerField(_("maximum distinctions"), default=0)
+    min_award_share = models.DecimalField(
+        _("minimum share of the maximum score for an award"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_(
+            "For example 0.6 means an award needs at least 60 percent of the maximum score."
+        ),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["edition", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "name"],
+                name="category_unique_name",
+                violation_error_message=_("This edition already has a category with this name."),
+            ),
+        ]
+        permissions = [
+            ("score_category", _("Can score entries in the category")),
+            ("chair_category", _("Can chair the jury of the category")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.edition.competition.name} {self.edition.year})"
+
+    def accepts_kind(self, kind: str) -> bool:
+        return kind in (self.eligible_kinds or [])
+
+    def prize_for_place(self, place: int) -> Decimal | None:
+        for prize in self.prizes.all():
+            if prize.place == place:
+                return prize.amount
+        return None
+
+
+class Prize(models.Model):
+    category = ParentalKey(Category, on_delete=models.CASCADE, related_name="prizes")
+    place = models.PositiveSmallIntegerField(_("place"), validators=[MinValueValidator(1)])
+    amount = models.DecimalField(
+        _("amount (PLN)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        verbose_name = _("prize")
+        verbose_name_plural = _("prizes")
+        ordering = ["place"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "place"],
+                name="prize_unique_place",
+                violation_error_message=_("This place already has a prize."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.amount} PLN"
+
+
+class Criterion(models.Model):
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("edition")
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        related_name="own_criteria",
+        null=True,
+        blank=True,
+        verbose_name=_("only in category"),
+        help_text=_("Leave empty when the criterion applies to every category of the edition."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description shown to jurors"), blank=True)
+    scale_min = models.DecimalField(_("lowest score"), max_digits=6, decimal_places=2, default=0)
+    scale_max = models.DecimalField(_("highest score"), max_digits=6, decimal_places=2, default=10)
+    step = models.DecimalField(_("step"), max_digits=6, decimal_places=2, default=1)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=3, default=1)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    tiebreak_order = models.PositiveSmallIntegerField(
+        _("tie-break order"),
+        null=True,
+        blank=True,
+        help_text=_("1 = first criterion used to break a tie; leave empty if not used."),
+    )
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["edition", "order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="criterion_weight_positive",
+                violation_error_message=_("The weight must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(scale_min__lt=F("scale_max")),
+                name="criterion_scale_min_below_max",
+                violation_error_message=_("The lowest score must be below the highest score."),
+            ),
+            models.CheckConstraint(
+                condition=Q(step__gt=0),
+                name="criterion_step_positive",
+                violation_error_message=_("The step must be greater than zero."),
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "name"],
+                name="criterion_unique_name",
+                violation_error_message=_("This edition already has a criterion with this name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, ValidationError] = {}
+        if self.weight is not None and self.weight <= 0:
+            errors["weight"] = ValidationError(
+                _("The weight must be greater than zero."), code="weight"
+            )
+        if self.scale_min is not None and self.scale_max is not None:
+            if self.scale_min >= self.scale_max:
+                errors["scale_max"] = ValidationError(
+                    _("The highest score must be above the lowest score."), code="scale"
+                )
+            elif self.step is not None and self.step > 0:
+                steps = (self.scale_max - self.scale_min) / self.step
+                if steps != steps.to_integral_value():
+                    errors["step"] = ValidationError(
+                        _(
+                            "The scale from %(min)s to %(max)s cannot be divided into steps of %(step)s."
+                        ),
+                        code="step",
+                        params={"min": self.scale_min, "max": self.scale_max, "step": self.step},
+                    )
+        if self.step is not None and self.step <= 0:
+            errors["step"] = ValidationError(_("The step must be greater than zero."), code="step")
+        if self.category_id and self.edition_id and self.category.edition_id != self.edition_id:
+            errors["category"] = ValidationError(
+                _("The category belongs to another edition."), code="category_edition"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def accepts(self, value: Decimal) -> bool:
+        """True when `value` lies on the criterion's scale and step."""
+        if value < self.scale_min or value > self.scale_max:
+            return False
+        steps = (value - self.scale_min) / self.step
+        return steps == steps.to_integral_value()
+
+
+class Institution(models.Model):
+    name = models.CharField(_("name"), max_length=250)
+    kind = models.CharField(_("kind"), max_length=30, choices=InstitutionKind.choices)
+    terc = models.CharField(
+        _("TERC code"),
+        max_length=7,
+        blank=True,
+        help_text=_("Required for local governments (2, 4 or 7 digits); empty for others."),
+    )
+    voivodeship = models.CharField(
+        _("województwo"),
+        max_length=2,
+        choices=VOIVODESHIP_CHOICES,
+        blank=True,
+        help_text=_("Taken from the TERC code for local governments."),
+    )
+    address = models.TextField(_("address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["terc"],
+                condition=~Q(terc=""),
+                name="institution_unique_terc",
+                violation_error_message=_("An institution with this TERC code already exists."),
+            ),
+        ]
+        indexes = [models.Index(fields=["voivodeship", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.is_local_government:
+            self.voivodeship = voivodeship_of(self.terc)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_local_government(self) -> bool:
+        return self.kind in LOCAL_GOVERNMENT_KINDS
+
+    @property
+    def voivodeship_name(self) -> str:
+        return VOIVODESHIPS.get(self.voivodeship, "")
+
+    def clean(self) -> None:
+        super().clean()
+        self.terc = (self.terc or "").strip()
+        if self.kind:
+            try:
+                validate_terc(self.terc, self.kind)
+            except ValidationError as error:
+                raise ValidationError({"terc": error}) from None
+        if self.is_local_government:
+            self.voivodeship = voivodeship_of(self.terc)
+
+
+class AwardKind(models.TextChoices):
+    PLACE = "place", _("place")
+    DISTINCTION = "distinction", _("distinction")
+
+
+class Award(models.Model):
+    """A confirmed award of a category: a place or a distinction, with the project it rewards.
+
+    Editions judged on paper before the site existed record their published result here directly;
+    editions judged on the site get theirs from the frozen results.
+    """
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="awards", verbose_name=_("category")
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="awards", verbose_name=_("institution")
+    )
+    kind = models.CharField(_("award"), max_length=20, choices=AwardKind.choices)
+    place = models.PositiveSmallIntegerField(
+        _("place"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    project_title = models.CharField(_("project title"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["category", "kind", "place", "institution__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="place") & Q(place__isnull=False))
+                | (Q(kind="distinction") & Q(place__isnull=True)),
+                name="award_place_only_for_places",
+                violation_error_message=_("A place needs its number; a distinction has none."),
+            ),
+            models.UniqueConstraint(
+                fields=["category", "institution", "project_title"],
+                name="award_unique_project",
+                violation_error_message=_("This project already has an award in the category."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == AwardKind.PLACE:
+            return f"{to_roman(self.place or 0)} — {self.institution}"
+        return f"{AwardKind.DISTINCTION.label} — {self.institution}"

@@ -1,0 +1,28 @@
+"""Business actions on competitions and the people who run them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+ORGANISERS_GROUP = "Organisers"
+_ORGANISER_MODELS = (
+    "competition",
+    "edition",
+    "category",
+    "criterion",
+    "institution",
+    "prize",
+    "award",
+)
+
+
+@transaction.atomic
+def ensure_organiser_group() -> Group:
+    """The group whose members run competitions in the Wagtail admin."""
+    group, _created = Group.objects.get_or_create(name=ORGANISERS_GROUP)
+    permissions = Permission.objects.filter(
+        content_type__app_label="competition", content_type__model__in=_ORGANISER_MODELS
+    ) | Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+    group.permissions.add(*permissions)
+    return group

@@ -1,0 +1,267 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from wagtail.users.models import UserProfile
+
+from competition.models import Category, Competition, Criterion, Edition, Institution
+from tests.factories import (
+    CategoryFactory,
+    CompetitionFactory,
+    CriterionFactory,
+    EditionFactory,
+    InstitutionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+EDITION_DATES = {
+    "call_opens_at": "2026-03-01 12:00",
+    "submission_deadline": "2026-04-30 23:59",
+    "formal_check_ends_at": "2026-05-15 12:00",
+    "scoring_opens_at": "2026-05-18 09:00",
+    "scoring_closes_at": "2026-06-30 23:59",
+    "results_date": "2026-07-15 12:00",
+}
+
+
+def inline(prefix: str, total: int = 0) -> dict[str, str]:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "factory"),
+    [
+        ("competitions", CompetitionFactory),
+        ("editions", EditionFactory),
+        ("categories", CategoryFactory),
+        ("criteria", CriterionFactory),
+        ("institutions", InstitutionFactory),
+    ],
+)
+def test_admin_index_and_edit_open_for_organiser(client, organiser, name, factory):
+    obj = factory()
+    client.force_login(organiser)
+
+    index = client.get(reverse(f"{name}:index"))
+    edit = client.get(reverse(f"{name}:edit", args=[obj.pk]))
+
+    assert index.status_code == 200
+    assert str(obj) in index.content.decode()
+    assert edit.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", ["competitions", "editions", "categories", "criteria", "institutions"]
+)
+def test_admin_refuses_user_without_admin_access(client, applicant, name):
+    client.force_login(applicant)
+
+    response = client.get(reverse(f"{name}:index"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("wagtailadmin_login"))
+
+
+def test_admin_refuses_anonymous(client):
+    response = client.get(reverse("competitions:index"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("wagtailadmin_login"))
+
+
+def test_admin_menu_groups_models_under_competitions(client, organiser):
+    client.force_login(organiser)
+
+    response = client.get(reverse("wagtailadmin_home"))
+
+    body = response.content.decode()
+    assert "Konkursy" in body
+    assert reverse("institutions:index") in body
+
+
+def test_admin_creates_competition(client, organiser):
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("competitions:add"),
+        {"name": "Samorządowy Lider Cyfryzacji", "slug": "slc", "organiser_name": "Mazowsze"},
+    )
+
+    assert response.status_code == 302
+    assert Competition.objects.get(slug="slc").organiser_name == "Mazowsze"
+
+
+def test_admin_creates_edition(client, organiser):
+    competition = CompetitionFactory()
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("editions:add"),
+        {
+            "competition": competition.pk,
+            "number": 6,
+            "year": 2026,
+            "method": "trimmed",
+            "entries_per_institution": 1,
+            **EDITION_DATES,
+        },
+    )
+
+    assert response.status_code == 302
+    edition = Edition.objects.get(competition=competition)
+    assert (edition.number, edition.method) == (6, "trimmed")
+
+
+def test_admin_edition_dates_out_of_order_show_polish_error(client, organiser):
+    competition = CompetitionFactory()
+    client.force_login(organiser)
+    dates = {**EDITION_DATES, "submission_deadline": "2026-02-01 12:00"}
+
+    response = client.post(
+        reverse("editions:add"),
+        {
+            "competition": competition.pk,
+            "number": 1,
+            "year": 2026,
+            "method": "mean",
+            "entries_per_institution": 1,
+            **dates,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Ta data nie może być wcześniejsza niż „otwarcie naboru zgłoszeń”." in (
+        response.content.decode()
+    )
+    assert not Edition.objects.exists()
+
+
+def test_admin_errors_follow_users_english_preference(client, organiser):
+    UserProfile.get_for_user(organiser).__class__.objects.filter(user=organiser).update(
+        preferred_language="en"
+    )
+    competition = CompetitionFactory()
+    client.force_login(organiser)
+    dates = {**EDITION_DATES, "submission_deadline": "2026-02-01 12:00"}
+
+    response = client.post(
+        reverse("editions:add"),
+        {
+            "competition": competition.pk,
+            "number": 1,
+            "year": 2026,
+            "method": "mean",
+            "entries_per_institution": 1,
+            **dates,
+        },
+    )
+
+    assert "This date must not be earlier than “call for entries opens”." in (
+        response.content.decode()
+    )
+
+
+def test_admin_creates_category_with_prizes(client, organiser):
+    edition = EditionFactory()
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("categories:add"),
+        {
+            "edition": edition.pk,
+            "name": "Poza horyzonty",
+            "description": "",
+            "eligible_kinds": ["gmina_wiejska", "powiat"],
+            "places": 3,
+            "max_distinctions": 2,
+            "min_award_share": "",
+            "sort_order": 1,
+            **inline("prizes", 1),
+            "prizes-0-place": "1",
+            "prizes-0-amount": "15000",
+            "prizes-0-ORDER": "1",
+            "prizes-0-DELETE": "",
+            "prizes-0-id": "",
+        },
+    )
+
+    assert response.status_code == 302
+    category = Category.objects.get(name="Poza horyzonty")
+    assert category.eligible_kinds == ["gmina_wiejska", "powiat"]
+    assert category.prize_for_place(1) == 15000
+
+
+def test_admin_category_without_kinds_is_refused(client, organiser):
+    edition = EditionFactory()
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("categories:add"),
+        {
+            "edition": edition.pk,
+            "name": "Pusta",
+            "places": 3,
+            "max_distinctions": 0,
+            "sort_order": 0,
+            **inline("prizes"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert "To pole jest wymagane." in response.content.decode()
+    assert not Category.objects.exists()
+
+
+def test_admin_criterion_with_zero_weight_shows_error(client, organiser):
+    edition = EditionFactory()
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("criteria:add"),
+        {
+            "edition": edition.pk,
+            "name": "Innowacyjność",
+            "scale_min": "0",
+            "scale_max": "10",
+            "step": "1",
+            "weight": "0",
+            "order": "1",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Waga musi być większa od zera." in response.content.decode()
+    assert not Criterion.objects.exists()
+
+
+def test_admin_creates_institution_and_rejects_bad_terc(client, organiser):
+    client.force_login(organiser)
+    data = {"name": "Urząd Miasta Legionowo", "kind": "gmina_miejska", "address": "", "website": ""}
+
+    bad = client.post(reverse("institutions:add"), {**data, "terc": "1408012"})
+    good = client.post(reverse("institutions:add"), {**data, "terc": "1408011"})
+
+    assert bad.status_code == 200
+    assert "Ostatnia cyfra kodu dla rodzaju „gmina miejska” to 1, a nie 2." in bad.content.decode()
+    assert good.status_code == 302
+    assert Institution.objects.get().voivodeship == "14"
+
+
+def test_admin_institution_duplicate_terc_is_a_form_error(client, organiser):
+    InstitutionFactory(terc="1408011", kind="gmina_miejska")
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("institutions:add"),
+        {"name": "Legionowo 2", "kind": "gmina_miejska", "terc": "1408011"},
+    )
+
+    assert response.status_code == 200
+    assert "Instytucja z tym kodem TERC już istnieje." in response.content.decode()
+    assert Institution.objects.count() == 1

@@ -1,0 +1,86 @@
+"""factory_boy factories shared by the whole suite."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from competition.models import Category, Competition, Criterion, Edition, Institution
+from competition.teryt import InstitutionKind
+
+BASE = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("secret-pass-123")
+
+
+class CompetitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Competition
+
+    name = factory.Sequence(lambda n: f"Konkurs {n}")
+    slug = factory.Sequence(lambda n: f"konkurs-{n}")
+    organiser_name = "Samorząd Województwa Mazowieckiego"
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    """An edition whose phases follow each other a few weeks apart from `BASE`."""
+
+    class Meta:
+        model = Edition
+
+    competition = factory.SubFactory(CompetitionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    year = 2026
+    call_opens_at = BASE
+    submission_deadline = factory.LazyAttribute(lambda e: e.call_opens_at + dt.timedelta(days=30))
+    formal_check_ends_at = factory.LazyAttribute(
+        lambda e: e.submission_deadline + dt.timedelta(days=10)
+    )
+    scoring_opens_at = factory.LazyAttribute(
+        lambda e: e.formal_check_ends_at + dt.timedelta(days=5)
+    )
+    scoring_closes_at = factory.LazyAttribute(lambda e: e.scoring_opens_at + dt.timedelta(days=20))
+    results_date = factory.LazyAttribute(lambda e: e.scoring_closes_at + dt.timedelta(days=10))
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    edition = factory.SubFactory(EditionFactory)
+    name = factory.Sequence(lambda n: f"Kategoria {n}")
+    eligible_kinds = factory.LazyFunction(lambda: list(InstitutionKind.values))
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    edition = factory.SubFactory(EditionFactory)
+    name = factory.Sequence(lambda n: f"Kryterium {n}")
+    scale_min = Decimal(0)
+    scale_max = Decimal(10)
+    step = Decimal(1)
+    weight = Decimal(1)
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    """A rural gmina with a unique, valid TERC code in Mazovia."""
+
+    class Meta:
+        model = Institution
+
+    name = factory.Sequence(lambda n: f"Gmina Testowa {n}")
+    kind = InstitutionKind.GMINA_WIEJSKA
+    terc = factory.Sequence(lambda n: f"14{1 + n // 99 % 60:02d}{1 + n % 99:02d}2")
