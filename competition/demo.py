@@ -200,6 +200,7 @@ def build_lider_cyfryzacji() -> Competition:
         slug="samorzadowy-lider-cyfryzacji",
         defaults={
             "name": "Samorządowy Lider Cyfryzacji",
+            "code": "SLC",
             "organiser_name": "Samorząd Województwa Mazowieckiego",
             "description": (
                 "Konkurs dla samorządów z terenu województwa mazowieckiego, których dokonania w "
@@ -283,6 +284,7 @@ def build_innowacyjny_samorzad(now: dt.datetime | None = None) -> Competition:
         slug="innowacyjny-samorzad",
         defaults={
             "name": "Innowacyjny Samorząd",
+            "code": "IS",
             "organiser_name": "Serwis Samorządowy Polskiej Agencji Prasowej",
             "description": (
                 "Ogólnopolski konkurs dla samorządów: nowatorstwo w skali kraju, osiągnięte "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,6 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from .fields import (
+    EntryFieldsField,
+    InstitutionKindsField,
+    all_kinds,
+    default_required_entry_fields,
+)
 from .teryt import (
     LOCAL_GOVERNMENT_KINDS,
     VOIVODESHIP_CHOICES,
@@ -42,6 +48,12 @@ def to_roman(number: int) -> str:
 class Competition(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    code = models.CharField(
+        _("short code"),
+        max_length=10,
+        default="KON",
+        help_text=_("Starts the entry numbers, e.g. SLC gives SLC-2024-007."),
+    )
     organiser_name = models.CharField(_("organiser"), max_length=200)
     description = models.TextField(_("description"), blank=True)
 
@@ -112,6 +124,15 @@ class Edition(models.Model):
     )
     entries_per_institution = models.PositiveSmallIntegerField(
         _("entries per institution in a category"), default=1, validators=[MinValueValidator(1)]
+    )
+    required_entry_fields = EntryFieldsField(
+        _("required entry fields"),
+        default=default_required_entry_fields,
+        blank=True,
+        help_text=_("An entry can be submitted only when these fields are filled in."),
+    )
+    min_justification_length = models.PositiveSmallIntegerField(
+        _("minimum length of a juror's justification"), default=20
     )
     # The organiser's explicit actions; the later phases cannot be derived from dates alone.
     frozen_at = models.DateTimeField(_("results frozen at"), null=True, blank=True)
@@ -233,33 +254,6 @@ class Edition(models.Model):
     @property
     def phase_label(self) -> str:
         return self.get_phase_display()
-
-
-class InstitutionKindsField(models.JSONField):
-    """A list of institution kinds, edited as checkboxes rather than raw JSON."""
-
-    def formfield(self, **kwargs):
-        return forms.TypedMultipleChoiceField(
-            choices=InstitutionKind.choices,
-            widget=forms.CheckboxSelectMultiple,
-            required=not self.blank,
-            label=self.verbose_name,
-            help_text=self.help_text,
-        )
-
-    def validate(self, value, model_instance):
-        super().validate(value, model_instance)
-        unknown = set(value or []) - set(InstitutionKind.values)
-        if unknown:
-            raise ValidationError(
-                _("Unknown institution kind: %(kinds)s."),
-                code="unknown_kind",
-                params={"kinds": ", ".join(sorted(unknown))},
-            )
-
-
-def all_kinds() -> list[str]:
-    return list(InstitutionKind.values)
 
 
 class Category(ClusterableModel):
@@ -456,6 +450,16 @@ class Institution(models.Model):
     )
     address = models.TextField(_("address"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Institutions registered by applicants wait for an organiser; the admin's are approved at once.
+    is_approved = models.BooleanField(_("approved"), default=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
 
     class Meta:
         verbose_name = _("institution")

@@ -49,6 +49,8 @@ class EditionViewSet(ModelViewSet):
         ),
         FieldPanel("method"),
         FieldPanel("entries_per_institution"),
+        FieldPanel("required_entry_fields"),
+        FieldPanel("min_justification_length"),
         MultiFieldPanel(
             [FieldPanel("frozen_at"), FieldPanel("published_at"), FieldPanel("archived_at")],
             heading=_("Organiser's actions"),
@@ -109,8 +111,8 @@ class InstitutionViewSet(ModelViewSet):
     model = Institution
     icon = "home"
     menu_label = _("Institutions")
-    list_display = ["name", "kind", "terc", "voivodeship"]
-    list_filter = ["kind", "voivodeship"]
+    list_display = ["name", "kind", "terc", "voivodeship", "is_approved"]
+    list_filter = ["is_approved", "kind", "voivodeship"]
     search_fields = ["name", "terc"]
     search_backend_name = None
     panels = [
@@ -120,6 +122,7 @@ class InstitutionViewSet(ModelViewSet):
         FieldPanel("voivodeship"),
         FieldPanel("address"),
         FieldPanel("website"),
+        FieldPanel("is_approved"),
     ]
 
 

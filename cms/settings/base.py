@@ -129,3 +129,7 @@ LOGIN_URL = "/admin/login/"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 DEFAULT_FROM_EMAIL = "konkursy@example.org"
+
+# Entry attachments: how many, how large, which types (checked from the file's content).
+ENTRY_MAX_ATTACHMENTS = 5
+ENTRY_MAX_ATTACHMENT_MB = 10

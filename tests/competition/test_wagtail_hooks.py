@@ -22,6 +22,8 @@ EDITION_DATES = {
     "scoring_opens_at": "2026-05-18 09:00",
     "scoring_closes_at": "2026-06-30 23:59",
     "results_date": "2026-07-15 12:00",
+    "min_justification_length": "20",
+    "required_entry_fields": ["summary", "description"],
 }
 
 
@@ -90,7 +92,12 @@ def test_admin_creates_competition(client, organiser):
 
     response = client.post(
         reverse("competitions:add"),
-        {"name": "Samorządowy Lider Cyfryzacji", "slug": "slc", "organiser_name": "Mazowsze"},
+        {
+            "name": "Samorządowy Lider Cyfryzacji",
+            "slug": "slc",
+            "code": "SLC",
+            "organiser_name": "Mazowsze",
+        },
     )
 
     assert response.status_code == 302

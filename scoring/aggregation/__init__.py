@@ -1,0 +1,68 @@
+"""Aggregation of jurors' scores into rankings, awards and agreement statistics.
+
+Pure pandas/numpy (no Django): used by the `rank` management command, the
+results page and the benchmarks. Input is long format: category (optional),
+entry, juror, criterion, score; plus a criteria table (criterion, weight,
+optional min, max, tiebreak_order). Identifiers come out as strings.
+
+Choices where the rules leave room (the rules themselves are in the
+docstrings of `rank`, `aggregate`, `juror_totals`, `krippendorff_alpha`,
+`icc`, `juror_agreement`, `bootstrap_confidence`):
+
+- Values closer than 1e-9 are equal (aggregates, criterion means, juror
+  totals for Borda ties and first places, sigma_j = 0). Near-equal values
+  chain: if a~b and b~c, all three are tied.
+- zscore and the agreement SDs: population SD (ddof=0) for sigma_j and the
+  pooled sigma; the juror bias flag uses the sample SD (ddof=1) of the
+  category's counted totals.
+- Unknown criterion max: the maximum observed over all scores passed (all
+  categories), so `rank_category` agrees with `rank`.
+- tie_break names the step at which the entry became separate from every
+  other entry of its tie; the chair's list settles a remaining group only if
+  it names all of it. Unresolved groups keep entry-id (string) order.
+- An unresolved group whose provisional positions carry different awards,
+  including place_1/place_2, gets award None and award_pending for all.
+- Bootstrap: numpy.random.default_rng(seed) afresh per category; within a
+  round ties keep the final position order (aggregates rounded to 9
+  decimals first); rank interval = 5th percentile (method "lower") and
+  95th (method "higher"). With bootstrap=0, p_award is NaN / JSON null and
+  the interval <NA> / null.
+- corr_with_others is NaN in the frame and null in JSON when undefined.
+- Per category a dense entries x jurors matrix is built: memory grows with
+  entries x jurors of the largest category.
+
+Typical use::
+
+    results = rank(scores, criteria, method="trimmed", places=3, distinctions=2)
+    payload = to_json(results, "trimmed")
+"""
+
+from __future__ import annotations
+
+from ._base import METHODS, competition_rank
+from .agreement import icc, juror_agreement, krippendorff_alpha
+from .bootstrap import bootstrap_aggregates, bootstrap_confidence, bootstrap_ranks
+from .methods import aggregate, aggregate_matrix
+from .ranking import assign_awards, break_ties
+from .results import CategoryResult, rank, rank_category, to_json
+from .totals import juror_totals
+
+__all__ = [
+    "METHODS",
+    "CategoryResult",
+    "aggregate",
+    "aggregate_matrix",
+    "assign_awards",
+    "bootstrap_aggregates",
+    "bootstrap_confidence",
+    "bootstrap_ranks",
+    "break_ties",
+    "competition_rank",
+    "icc",
+    "juror_agreement",
+    "juror_totals",
+    "krippendorff_alpha",
+    "rank",
+    "rank_category",
+    "to_json",
+]
