@@ -20,6 +20,8 @@ if settings.DEBUG:
 
 # Polish lives at the root and English under /en/, so every page has one address per language.
 urlpatterns += i18n_patterns(
+    path("konto/", include("allauth.urls")),
+    path("zgloszenia/", include("entries.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

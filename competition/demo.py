@@ -307,6 +307,7 @@ def build_innowacyjny_samorzad(now: dt.datetime | None = None) -> Competition:
         scoring_closes_at=now + 14 * day,
         results_date=now + 30 * day,
         method=AggregationMethod.TRIMMED,
+        entries_per_institution=2,
     )
     for order, (name, kinds, places, distinctions) in enumerate(IS_CATEGORIES, start=1):
         _category(

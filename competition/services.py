@@ -15,6 +15,15 @@ _ORGANISER_MODELS = (
     "prize",
     "award",
 )
+# Organisers read and formally check entries and decide on applicants; entries are never added
+# or deleted in the admin (applicants submit them, paper ones come through the import).
+_ORGANISER_ENTRIES_PERMISSIONS = (
+    "view_entry",
+    "change_entry",
+    "view_membership",
+    "change_membership",
+    "view_attachment",
+)
 
 
 @transaction.atomic
@@ -23,6 +32,12 @@ def ensure_organiser_group() -> Group:
     group, _created = Group.objects.get_or_create(name=ORGANISERS_GROUP)
     permissions = Permission.objects.filter(
         content_type__app_label="competition", content_type__model__in=_ORGANISER_MODELS
-    ) | Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    permissions |= Permission.objects.filter(
+        content_type__app_label="entries", codename__in=_ORGANISER_ENTRIES_PERMISSIONS
+    )
+    permissions |= Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
     group.permissions.add(*permissions)
     return group

@@ -84,3 +84,31 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Gmina Testowa {n}")
     kind = InstitutionKind.GMINA_WIEJSKA
     terc = factory.Sequence(lambda n: f"14{1 + n // 99 % 60:02d}{1 + n % 99:02d}2")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """An approved membership: the user may act for the institution."""
+
+    class Meta:
+        model = "entries.Membership"
+
+    user = factory.SubFactory(UserFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    status = "approved"
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    """A complete draft; pass status/number/sequence for other states."""
+
+    class Meta:
+        model = "entries.Entry"
+
+    category = factory.SubFactory(CategoryFactory)
+    edition = factory.SelfAttribute("category.edition")
+    institution = factory.SubFactory(InstitutionFactory)
+    title = factory.Sequence(lambda n: f"E-usługi dla mieszkańców {n}")
+    summary = "Portal e-usług dla mieszkańców gminy."
+    description = "Portal łączy **płatności** i wnioski.\n\n- e-płatności\n- e-wnioski"
+    results = "12 000 spraw załatwionych online w 2025 r."
+    contact_name = "Anna Kowalska"
+    contact_email = "anna.kowalska@example.org"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -11,6 +12,11 @@ from django.db import transaction
 from cms.services import ensure_home_page
 from competition.demo import build_innowacyjny_samorzad, build_lider_cyfryzacji
 from competition.services import ensure_organiser_group
+from entries.demo import (
+    build_applicant_entries,
+    build_innowacyjny_samorzad_entries,
+    build_open_call,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,10 @@ def ensure_demo_users() -> None:
         user.email = login.email
         user.set_password(login.password)
         user.save()
+        # Demo people log in on the public site with their e-mail, so it counts as confirmed.
+        EmailAddress.objects.update_or_create(
+            user=user, email=login.email, defaults={"verified": True, "primary": True}
+        )
         if login.role == "organiser":
             user.groups.add(organisers)
 
@@ -57,7 +67,17 @@ class Command(BaseCommand):
             )
             build_lider_cyfryzacji()
             build_innowacyjny_samorzad()
+            build_innowacyjny_samorzad_entries()
+            open_call = build_open_call()
             ensure_demo_users()
+            build_applicant_entries(
+                user=get_user_model().objects.get(username="wnioskodawca"),
+                institution_terc="1408011",
+                edition=open_call,
+            )
         self.stdout.write(self.style.SUCCESS("Demo loaded. Logins (demo only):"))
         for login in DEMO_LOGINS:
-            self.stdout.write(f"  {login.role:<11} {login.username:<15} {login.password}")
+            self.stdout.write(
+                f"  {login.role:<11} {login.username:<15} {login.email:<27} {login.password}"
+            )
+        self.stdout.write("Organisers: /admin/ (login); others: /konto/login/ (e-mail).")

@@ -1,0 +1,172 @@
+"""Demo entries: the 2021 "Innowacyjny Samorząd" at its real scale, and an applicant's own entries.
+
+Titles and texts are illustrative; the counts (396 projects from 226 local governments) are real.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from competition.models import Category, Competition, Edition, Institution
+
+from .models import EditionCounter, Entry, EntryStatus, Membership, MembershipStatus
+
+THEMES = [
+    "Elektroniczny obieg dokumentów",
+    "Portal e-usług dla mieszkańców",
+    "Geoportal i dane przestrzenne",
+    "Cyfrowa szkoła",
+    "Internetowa rezerwacja wizyt w urzędzie",
+    "Inteligentne oświetlenie uliczne",
+    "Aplikacja mobilna dla mieszkańców",
+    "E-płatności i opłatomat",
+    "Budżet obywatelski online",
+    "System powiadamiania SMS",
+    "Otwarte dane samorządu",
+    "Teleopieka dla seniorów",
+]
+REJECTION_REASONS = [
+    "Projekt nie został zakończony przed terminem naboru.",
+    "Brak podpisu osoby upoważnionej do reprezentowania samorządu.",
+    "Zgłoszenie dotyczy projektu nagrodzonego w poprzedniej edycji.",
+]
+TARGET_ENTRIES = 396
+TARGET_REJECTED = 16
+
+
+def _number(edition: Edition, sequence: int) -> str:
+    return f"{edition.competition.code}-{edition.year}-{sequence:03d}"
+
+
+@transaction.atomic
+def build_innowacyjny_samorzad_entries() -> int:
+    """396 entries of 226 institutions, numbered and formally checked (idempotent)."""
+    edition = Edition.objects.get(competition__slug="innowacyjny-samorzad", year=2021)
+    if edition.entries.count() >= TARGET_ENTRIES:
+        return 0
+    edition.entries.all().delete()
+    categories = list(edition.categories.all())
+    by_kind = {kind: c for c in categories for kind in c.eligible_kinds}
+    rng = random.Random(2021)
+    institutions = [
+        i for i in Institution.objects.filter(kind__in=by_kind).order_by("terc") if i.terc
+    ][:226]
+    picks = institutions + rng.sample(institutions, TARGET_ENTRIES - len(institutions))
+    submitted = edition.submission_deadline - dt.timedelta(days=2)
+    rejected = set(rng.sample(range(TARGET_ENTRIES), TARGET_REJECTED))
+    entries = []
+    for sequence, institution in enumerate(picks, start=1):
+        theme = rng.choice(THEMES)
+        is_rejected = sequence - 1 in rejected
+        entries.append(
+            Entry(
+                edition=edition,
+                category=by_kind[institution.kind],
+                institution=institution,
+                status=EntryStatus.REJECTED if is_rejected else EntryStatus.ELIGIBLE,
+                rejection_reason=rng.choice(REJECTION_REASONS) if is_rejected else "",
+                number=_number(edition, sequence),
+                sequence=sequence,
+                title=f"{theme} — {institution.name}",
+                summary=f"{theme}: wdrożenie w jednostce {institution.name}.",
+                description=f"{theme}.\n\n- analiza potrzeb mieszkańców\n- wdrożenie\n- szkolenia",
+                results=f"{rng.randint(300, 40000)} mieszkańców korzysta z rozwiązania.",
+                users_count=rng.randint(300, 40000),
+                contact_name="Sekretarz",
+                contact_email="sekretariat@example.org",
+                consent_to_publish=rng.random() < 0.9,
+                submitted_at=submitted,
+                checked_at=edition.formal_check_ends_at - dt.timedelta(days=1),
+            )
+        )
+    Entry.objects.bulk_create(entries)
+    EditionCounter.objects.update_or_create(edition=edition, defaults={"last_number": len(entries)})
+    return len(entries)
+
+
+@transaction.atomic
+def build_open_call(now: dt.datetime | None = None) -> Edition:
+    """The VII edition of "Samorządowy Lider Cyfryzacji" with its call open, for applicants."""
+    now = now or timezone.now()
+    competition = Competition.objects.get(slug="samorzadowy-lider-cyfryzacji")
+    sixth = competition.editions.get(number=6)
+    day = dt.timedelta(days=1)
+    edition, _created = Edition.objects.update_or_create(
+        competition=competition,
+        number=7,
+        defaults={
+            "year": now.year,
+            "call_opens_at": now - 20 * day,
+            "submission_deadline": now + 25 * day,
+            "formal_check_ends_at": now + 40 * day,
+            "scoring_opens_at": now + 42 * day,
+            "scoring_closes_at": now + 80 * day,
+            "results_date": now + 100 * day,
+            "method": sixth.method,
+        },
+    )
+    for category in sixth.categories.all():
+        Category.objects.update_or_create(
+            edition=edition,
+            name=category.name,
+            defaults={
+                "description": category.description,
+                "eligible_kinds": category.eligible_kinds,
+                "places": category.places,
+                "max_distinctions": category.max_distinctions,
+                "sort_order": category.sort_order,
+            },
+        )
+    for criterion in sixth.criteria.all():
+        criterion.pk = None
+        criterion.edition = edition
+        type(criterion).objects.update_or_create(
+            edition=edition,
+            name=criterion.name,
+            defaults={
+                f: getattr(criterion, f)
+                for f in ("description", "scale_min", "scale_max", "step", "weight", "order")
+            },
+        )
+    return edition
+
+
+@transaction.atomic
+def build_applicant_entries(*, user, institution_terc: str, edition: Edition) -> None:
+    """The demo applicant's entries in several states: draft, submitted, withdrawn."""
+    institution = Institution.objects.get(terc=institution_terc)
+    Membership.objects.update_or_create(
+        user=user, institution=institution, defaults={"status": MembershipStatus.APPROVED}
+    )
+    categories = list(edition.categories.order_by("sort_order"))
+    counter, _created = EditionCounter.objects.get_or_create(edition=edition)
+    specs = [
+        (categories[0], EntryStatus.DRAFT, "Geoportal Legionowa", None),
+        (categories[1], EntryStatus.SUBMITTED, "e-Urząd Legionowo: sprawy bez kolejki", 1),
+        (categories[2], EntryStatus.WITHDRAWN, "Legionowska Karta Mieszkańca", 2),
+    ]
+    for category, status, title, sequence in specs:
+        Entry.objects.update_or_create(
+            edition=edition,
+            category=category,
+            institution=institution,
+            defaults={
+                "status": status,
+                "title": title,
+                "summary": f"{title} — projekt zgłoszony w konkursie.",
+                "description": "Projekt obejmuje:\n\n- analizę potrzeb\n- wdrożenie\n- szkolenia",
+                "results": "Skrócenie czasu załatwiania spraw o 40%.",
+                "contact_name": "Jan Nowak",
+                "contact_email": user.email,
+                "sequence": sequence,
+                "number": _number(edition, sequence) if sequence else "",
+                "submitted_at": timezone.now() if sequence else None,
+                "created_by": user,
+            },
+        )
+    counter.last_number = max(counter.last_number, 2)
+    counter.save()

@@ -1,0 +1,87 @@
+"""Forms for applicants: joining an institution, the entry itself, attachments."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from competition.models import Category, Edition, Institution
+
+from .models import Entry
+from .services import EDITABLE_FIELDS
+
+
+class InstitutionSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or TERC code"), min_length=2, max_length=100, required=False)
+
+
+def _url_field(model, name: str) -> forms.URLField:
+    # Django 6 assumes https for scheme-less URLs; opt in now rather than silence the warning.
+    field = model._meta.get_field(name)
+    return forms.URLField(
+        label=field.verbose_name.capitalize(), required=False, assume_scheme="https"
+    )
+
+
+class InstitutionRegistrationForm(forms.ModelForm):
+    website = _url_field(Institution, "website")
+
+    class Meta:
+        model = Institution
+        fields = ["name", "kind", "terc", "address", "website"]
+
+
+class EntryForm(forms.ModelForm):
+    """Saving a draft needs only a title and a category; the service checks the rest on submit."""
+
+    public_url = _url_field(Entry, "public_url")
+
+    class Meta:
+        model = Entry
+        fields = ["category", "institution", *EDITABLE_FIELDS]
+        widgets = {
+            "implementation_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "implementation_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+            "description": forms.Textarea(attrs={"rows": 10}),
+            "results": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "summary": _("At most 1,000 characters."),
+            "description": _(
+                "Separate paragraphs with a blank line; start list items with “- ”. "
+                "HTML is not allowed."
+            ),
+        }
+
+    def __init__(self, *args, edition: Edition, institutions, required: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edition = edition
+        self.fields["category"].queryset = Category.objects.filter(edition=edition)
+        self.fields["institution"].queryset = institutions
+        if self.instance.pk:
+            # An entry never moves to another institution.
+            del self.fields["institution"]
+        elif institutions.count() == 1:
+            self.fields["institution"].initial = institutions.first()
+        for name in EDITABLE_FIELDS:
+            field = self.fields[name]
+            field.required = name == "title"
+            if name in required:
+                field.label = f"{field.label} *"
+        self.fields["consent_to_publish"].help_text = _(
+            "We may publish the project's title, summary, description and images if it wins."
+        )
+
+    def _post_clean(self) -> None:
+        # Model validation runs in the service, which knows the phase and the limits.
+        pass
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File (PDF, PNG or JPEG)"))
+    description = forms.CharField(
+        label=_("Description (required for images: what the image shows)"),
+        max_length=300,
+        required=False,
+    )

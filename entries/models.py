@@ -1,0 +1,214 @@
+"""Applicants' memberships in institutions, their entries and the entries' attachments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from uuid import uuid4
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.db import models
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+
+from competition.models import Category, Edition, Institution
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", _("pending approval")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class Membership(models.Model):
+    """A person acting for an institution; only approved members may submit entries."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("institution"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "institution"],
+                name="membership_unique_user_institution",
+                violation_error_message=_("You have already asked to act for this institution."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.institution}"
+
+
+class EntryStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    ELIGIBLE = "eligible", _("eligible")
+    REJECTED = "rejected", _("rejected")
+
+
+class Entry(models.Model):
+    edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, related_name="entries", verbose_name=_("edition")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="entries", verbose_name=_("category")
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="entries", verbose_name=_("institution")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=EntryStatus.choices, default=EntryStatus.DRAFT
+    )
+    number = models.CharField(_("entry number"), max_length=30, blank=True)
+    sequence = models.PositiveIntegerField(_("sequence in edition"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(
+        _("short summary"), blank=True, validators=[MaxLengthValidator(1000)]
+    )
+    description = models.TextField(_("description"), blank=True)
+    implementation_start = models.DateField(_("implementation start"), null=True, blank=True)
+    implementation_end = models.DateField(_("implementation end"), null=True, blank=True)
+    budget = models.DecimalField(
+        _("budget (PLN)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    funding_sources = models.CharField(_("funding sources"), max_length=500, blank=True)
+    public_url = models.URLField(_("public URL of the service"), blank=True)
+    results = models.TextField(_("measurable results"), blank=True)
+    users_count = models.PositiveIntegerField(_("number of users"), null=True, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    consent_to_publish = models.BooleanField(_("consent to publish"), default=False)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("formally checked at"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("formally checked by"),
+    )
+
+    class Meta:
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        ordering = ["edition", "sequence", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "sequence"],
+                name="entry_unique_sequence",
+                condition=models.Q(sequence__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["number"], name="entry_unique_number", condition=~models.Q(number="")
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(rejection_reason=""),
+                name="entry_rejection_has_reason",
+                violation_error_message=_("A rejection needs a reason."),
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "category", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}" if self.number else self.title
+
+
+class PrivateStorage(LazyObject):
+    """Attachments are kept outside MEDIA_ROOT so only the permission-checked view serves them."""
+
+    def _setup(self) -> None:
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name never reuses the uploaded one: no path tricks, no clashes.
+    return f"entries/{instance.entry_id}/{uuid4().hex}{Path(filename).suffix.lower()[:8]}"
+
+
+class Attachment(models.Model):
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("entry")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    description = models.CharField(
+        _("description (alt text for images)"), max_length=300, blank=True
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EditionCounter(models.Model):
+    """The last entry number handed out in an edition; locked row per submit keeps it gap-free."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="entry_counter")
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("entry counter")
+
+    def __str__(self) -> str:
+        return f"{self.edition}: {self.last_number}"

@@ -1,0 +1,430 @@
+"""What applicants and organisers do with entries; every rule the server enforces lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from competition.models import Category, Edition, Institution, Phase
+
+from .models import (
+    Attachment,
+    EditionCounter,
+    Entry,
+    EntryStatus,
+    Membership,
+    MembershipStatus,
+)
+from .queries import active_entries_in_category, approved_institutions
+
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "implementation_start",
+    "implementation_end",
+    "budget",
+    "funding_sources",
+    "public_url",
+    "results",
+    "users_count",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "consent_to_publish",
+)
+ALLOWED_ATTACHMENT_TYPES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+}
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def _require_call_open(edition: Edition) -> None:
+    phase = edition.phase_at(_now())
+    if phase == Phase.DRAFT:
+        raise ValidationError(_("The call for entries has not opened yet."), code="call_not_open")
+    if phase != Phase.CALL_OPEN:
+        raise ValidationError(
+            _("The submission deadline has passed; entries can no longer be changed."),
+            code="deadline_passed",
+        )
+
+
+def _require_member(entry_or_institution: Entry | Institution, user) -> None:
+    institution = (
+        entry_or_institution.institution
+        if isinstance(entry_or_institution, Entry)
+        else entry_or_institution
+    )
+    if not approved_institutions(user).filter(pk=institution.pk).exists():
+        raise ValidationError(
+            _("You can act for this institution only after an organiser approves you."),
+            code="not_member",
+        )
+
+
+# Memberships and institutions ----------------------------------------------------------------
+
+
+@transaction.atomic
+def request_membership(*, user, institution: Institution) -> Membership:
+    membership, created = Membership.objects.get_or_create(user=user, institution=institution)
+    if not created and membership.status == MembershipStatus.REJECTED:
+        membership.status = MembershipStatus.PENDING
+        membership.decided_at = None
+        membership.decided_by = None
+        membership.save()
+    return membership
+
+
+@transaction.atomic
+def register_institution(
+    *, user, name: str, kind: str, terc: str, address: str = "", website: str = ""
+) -> Membership:
+    """A new institution waits for an organiser, and so does its registrant's membership."""
+    institution = Institution(
+        name=name,
+        kind=kind,
+        terc=terc.strip(),
+        address=address,
+        website=website,
+        is_approved=False,
+        registered_by=user,
+    )
+    institution.full_clean()
+    institution.save()
+    return Membership.objects.create(user=user, institution=institution)
+
+
+@transaction.atomic
+def decide_membership(*, membership: Membership, by, approve: bool) -> Membership:
+    membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
+    membership.decided_at = _now()
+    membership.decided_by = by
+    membership.save()
+    if approve and not membership.institution.is_approved:
+        approve_institution(institution=membership.institution, by=by)
+    return membership
+
+
+@transaction.atomic
+def approve_institution(*, institution: Institution, by) -> Institution:
+    """Approving a new institution also approves the person who registered it."""
+    institution.is_approved = True
+    institution.save(update_fields=["is_approved"])
+    Membership.objects.filter(
+        institution=institution,
+        user=institution.registered_by,
+        status=MembershipStatus.PENDING,
+    ).update(status=MembershipStatus.APPROVED, decided_at=_now(), decided_by=by)
+    return institution
+
+
+# Entries --------------------------------------------------------------------------------------
+
+
+def _check_category(*, category: Category, institution: Institution, entry: Entry | None) -> None:
+    if not category.accepts_kind(institution.kind):
+        raise ValidationError(
+            {"category": _("Institutions of this kind cannot enter this category.")},
+            code="kind_not_eligible",
+        )
+    others = active_entries_in_category(institution=institution, category=category)
+    if entry is not None and entry.pk:
+        others = others.exclude(pk=entry.pk)
+    limit = category.edition.entries_per_institution
+    if others.count() >= limit:
+        raise ValidationError(
+            {
+                "category": _(
+                    "Your institution already has %(count)d entry in this category, the limit."
+                )
+                % {"count": limit}
+            },
+            code="limit_reached",
+        )
+
+
+def _apply(entry: Entry, data: Mapping[str, Any]) -> None:
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            setattr(entry, name, data[name])
+    if entry.implementation_start and entry.implementation_end:
+        if entry.implementation_end < entry.implementation_start:
+            raise ValidationError(
+                {"implementation_end": _("The end cannot come before the start.")},
+                code="period",
+            )
+    entry.full_clean(exclude=["edition", "category", "institution", "created_by"])
+
+
+@transaction.atomic
+def create_entry(
+    *, edition: Edition, category: Category, institution: Institution, by, data: Mapping[str, Any]
+) -> Entry:
+    _require_member(institution, by)
+    _require_call_open(edition)
+    if category.edition_id != edition.pk:
+        raise ValidationError({"category": _("This category belongs to another edition.")})
+    # Lock the institution's row so two tabs cannot both squeeze under the per-category limit.
+    Institution.objects.select_for_update().get(pk=institution.pk)
+    _check_category(category=category, institution=institution, entry=None)
+    entry = Entry(edition=edition, category=category, institution=institution, created_by=by)
+    _apply(entry, data)
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def update_entry(
+    *, entry: Entry, by, data: Mapping[str, Any], category: Category | None = None
+) -> Entry:
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    _require_member(entry, by)
+    _require_call_open(entry.edition)
+    if entry.status not in (EntryStatus.DRAFT, EntryStatus.SUBMITTED):
+        raise ValidationError(_("This entry can no longer be changed."), code="not_editable")
+    if category is not None and category.pk != entry.category_id:
+        if category.edition_id != entry.edition_id:
+            raise ValidationError({"category": _("This category belongs to another edition.")})
+        Institution.objects.select_for_update().get(pk=entry.institution_id)
+        _check_category(category=category, institution=entry.institution, entry=entry)
+        entry.category = category
+    _apply(entry, data)
+    if entry.status == EntryStatus.SUBMITTED:
+        _require_complete(entry)
+    entry.save()
+    return entry
+
+
+def missing_fields(entry: Entry) -> list[str]:
+    """Names of the fields the edition requires that are still empty."""
+    required = ["title", *(entry.edition.required_entry_fields or [])]
+    return [name for name in required if getattr(entry, name) in (None, "")]
+
+
+def _require_complete(entry: Entry) -> None:
+    missing = missing_fields(entry)
+    if missing:
+        raise ValidationError(
+            {name: _("This field is required to submit the entry.") for name in missing},
+            code="incomplete",
+        )
+
+
+def _next_number(edition: Edition) -> tuple[int, str]:
+    EditionCounter.objects.get_or_create(edition=edition)
+    counter = EditionCounter.objects.select_for_update().get(edition=edition)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    code = edition.competition.code
+    return counter.last_number, f"{code}-{edition.year}-{counter.last_number:03d}"
+
+
+@transaction.atomic
+def submit_entry(*, entry: Entry, by) -> Entry:
+    entry = (
+        Entry.objects.select_for_update().select_related("edition__competition").get(pk=entry.pk)
+    )
+    _require_member(entry, by)
+    _require_call_open(entry.edition)
+    if entry.status not in (EntryStatus.DRAFT, EntryStatus.WITHDRAWN):
+        raise ValidationError(_("This entry has already been submitted."), code="not_draft")
+    _require_complete(entry)
+    if entry.status == EntryStatus.WITHDRAWN:
+        Institution.objects.select_for_update().get(pk=entry.institution_id)
+        _check_category(category=entry.category, institution=entry.institution, entry=entry)
+    if entry.sequence is None:
+        entry.sequence, entry.number = _next_number(entry.edition)
+    entry.status = EntryStatus.SUBMITTED
+    entry.submitted_at = _now()
+    entry.save()
+    recipients = sorted({e for e in (by.email, entry.contact_email) if e})
+    transaction.on_commit(lambda: _mail(entry, "entries/email/submitted", recipients))
+    return entry
+
+
+@transaction.atomic
+def withdraw_entry(*, entry: Entry, by) -> Entry:
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    _require_member(entry, by)
+    _require_call_open(entry.edition)
+    if entry.status != EntryStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted entry can be withdrawn."), code="not_submitted")
+    entry.status = EntryStatus.WITHDRAWN
+    entry.save(update_fields=["status", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def delete_draft(*, entry: Entry, by) -> None:
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    _require_member(entry, by)
+    if entry.status != EntryStatus.DRAFT or entry.sequence is not None:
+        raise ValidationError(_("Only a draft that was never submitted can be deleted."))
+    for attachment in entry.attachments.all():
+        attachment.file.delete(save=False)
+    entry.delete()
+
+
+# Attachments ----------------------------------------------------------------------------------
+
+
+def _detect_type(upload: UploadedFile) -> str | None:
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    return kind.mime if kind else None
+
+
+@transaction.atomic
+def add_attachment(*, entry: Entry, by, upload: UploadedFile, description: str = "") -> Attachment:
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    _require_member(entry, by)
+    _require_call_open(entry.edition)
+    if entry.status not in (EntryStatus.DRAFT, EntryStatus.SUBMITTED):
+        raise ValidationError(_("This entry can no longer be changed."), code="not_editable")
+    limit = settings.ENTRY_MAX_ATTACHMENTS
+    if entry.attachments.count() >= limit:
+        raise ValidationError(
+            _("An entry can have at most %(limit)d attachments.") % {"limit": limit},
+            code="too_many",
+        )
+    max_bytes = settings.ENTRY_MAX_ATTACHMENT_MB * 1024 * 1024
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is larger than %(mb)d MB.") % {"mb": settings.ENTRY_MAX_ATTACHMENT_MB},
+            code="too_large",
+        )
+    mime = _detect_type(upload)
+    if mime not in ALLOWED_ATTACHMENT_TYPES:
+        raise ValidationError(
+            _("“%(name)s” is not a PDF, PNG or JPEG file (its content was checked, not its name).")
+            % {"name": upload.name},
+            code="bad_type",
+        )
+    if mime.startswith("image/") and not description.strip():
+        raise ValidationError(
+            _("Describe the image (alternative text) so everyone can understand it."),
+            code="alt_required",
+        )
+    attachment = Attachment(
+        entry=entry,
+        original_name=upload.name[:255],
+        content_type=mime,
+        size=upload.size,
+        description=description.strip(),
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def delete_attachment(*, attachment: Attachment, by) -> None:
+    entry = Entry.objects.select_for_update().get(pk=attachment.entry_id)
+    _require_member(entry, by)
+    _require_call_open(entry.edition)
+    if entry.status not in (EntryStatus.DRAFT, EntryStatus.SUBMITTED):
+        raise ValidationError(_("This entry can no longer be changed."), code="not_editable")
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# Formal check ---------------------------------------------------------------------------------
+
+
+def _require_checkable(entry: Entry) -> None:
+    if entry.status not in (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE, EntryStatus.REJECTED):
+        raise ValidationError(
+            _("Only submitted entries go through the formal check."), code="not_submitted"
+        )
+    if entry.edition.phase_at(_now()) in (Phase.DRAFT, Phase.CALL_OPEN):
+        raise ValidationError(
+            _("The formal check starts after the submission deadline."), code="too_early"
+        )
+    if entry.edition.phase_at(_now()) in (Phase.FROZEN, Phase.PUBLISHED, Phase.ARCHIVED):
+        raise ValidationError(_("The results of this edition are frozen."), code="frozen")
+
+
+@transaction.atomic
+def mark_eligible(*, entry: Entry, by) -> Entry:
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    _require_checkable(entry)
+    entry.status = EntryStatus.ELIGIBLE
+    entry.rejection_reason = ""
+    entry.checked_at = _now()
+    entry.checked_by = by
+    entry.save()
+    transaction.on_commit(lambda: _mail(entry, "entries/email/eligible", _applicants(entry)))
+    return entry
+
+
+@transaction.atomic
+def reject_entry(*, entry: Entry, by, reason: str) -> Entry:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the rejection.")}, code="reason")
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    _require_checkable(entry)
+    entry.status = EntryStatus.REJECTED
+    entry.rejection_reason = reason
+    entry.checked_at = _now()
+    entry.checked_by = by
+    entry.save()
+    transaction.on_commit(lambda: _mail(entry, "entries/email/rejected", _applicants(entry)))
+    return entry
+
+
+def _applicants(entry: Entry) -> list[str]:
+    emails = set(
+        Membership.objects.filter(
+            institution=entry.institution, status=MembershipStatus.APPROVED
+        ).values_list("user__email", flat=True)
+    )
+    if entry.contact_email:
+        emails.add(entry.contact_email)
+    return sorted(e for e in emails if e)
+
+
+def _mail(entry: Entry, template: str, recipients: list[str]) -> None:
+    if not recipients:
+        return
+    context = {"entry": entry, "site_url": settings.WAGTAILADMIN_BASE_URL}
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    body = render_to_string(f"{template}.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+# Organiser imports ----------------------------------------------------------------------------
+
+
+def allocate_entry_number(edition: Edition) -> tuple[int, str]:
+    """The edition's next sequence and entry number, from the counter online submissions use.
+
+    Call it inside the transaction that saves the entry: the counter row stays locked until then,
+    so numbers remain gap-free whether entries come from the site or from a paper import.
+    """
+    return _next_number(edition)

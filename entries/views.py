@@ -1,0 +1,291 @@
+"""Applicants' pages: thin views that load through a permission helper and call a service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from competition.models import Edition, Institution, Phase
+
+from . import services
+from .forms import AttachmentForm, EntryForm, InstitutionRegistrationForm, InstitutionSearchForm
+from .models import Attachment, Entry, EntryStatus
+from .queries import approved_institutions, entries_for_applicant, memberships_of
+from .text import render_description
+
+EDITABLE_STATUSES = (EntryStatus.DRAFT, EntryStatus.SUBMITTED)
+
+
+def _get_entry_for_applicant(request: HttpRequest, pk: int) -> Entry:
+    """404 rather than 403 for other institutions' entries, so ids are not confirmed."""
+    return get_object_or_404(entries_for_applicant(request.user), pk=pk)
+
+
+def _show_errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _open_editions():
+    now = timezone.now()
+    return Edition.objects.filter(
+        call_opens_at__lte=now, submission_deadline__gt=now, frozen_at__isnull=True
+    ).select_related("competition")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    entries = list(entries_for_applicant(request.user))
+    now = timezone.now()
+    for entry in entries:
+        entry.can_change = (
+            entry.status in EDITABLE_STATUSES and entry.edition.phase_at(now) == Phase.CALL_OPEN
+        )
+    return render(
+        request,
+        "entries/dashboard.html",
+        {
+            "entries": entries,
+            "memberships": memberships_of(request.user),
+            "has_institution": approved_institutions(request.user).exists(),
+            "open_editions": _open_editions(),
+        },
+    )
+
+
+@login_required
+def institution(request: HttpRequest) -> HttpResponse:
+    search = InstitutionSearchForm(request.GET or None)
+    results = Institution.objects.none()
+    if search.is_valid() and search.cleaned_data["q"]:
+        query = search.cleaned_data["q"].strip()
+        results = Institution.objects.filter(
+            Q(name__icontains=query) | Q(terc__startswith=query), is_approved=True
+        ).order_by("name")[:20]
+    form = InstitutionRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register_institution(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The institution is registered and waits for an organiser's approval."),
+            )
+            return redirect("entries:dashboard")
+    return render(
+        request,
+        "entries/institution.html",
+        {"search": search, "results": results, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def institution_join(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(Institution, pk=pk, is_approved=True)
+    services.request_membership(user=request.user, institution=target)
+    messages.success(
+        request, _("Your request to act for %(name)s waits for approval.") % {"name": target.name}
+    )
+    return redirect("entries:dashboard")
+
+
+@login_required
+def entry_create(request: HttpRequest, edition_pk: int) -> HttpResponse:
+    edition = get_object_or_404(Edition.objects.select_related("competition"), pk=edition_pk)
+    institutions = approved_institutions(request.user)
+    if not institutions.exists():
+        messages.error(request, _("You can submit entries once an organiser approves you."))
+        return redirect("entries:dashboard")
+    if edition.phase != Phase.CALL_OPEN:
+        messages.error(request, _("The call for entries of this edition is not open."))
+        return redirect("entries:dashboard")
+    form = EntryForm(
+        request.POST or None,
+        edition=edition,
+        institutions=institutions,
+        required=edition.required_entry_fields,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            entry = services.create_entry(
+                edition=edition,
+                category=data.pop("category"),
+                institution=data.pop("institution"),
+                by=request.user,
+                data=data,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect("entries:detail", pk=entry.pk)
+    return render(request, "entries/entry_form.html", {"form": form, "edition": edition})
+
+
+@login_required
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _get_entry_for_applicant(request, pk)
+    can_change = entry.status in EDITABLE_STATUSES and entry.edition.phase == Phase.CALL_OPEN
+    return render(
+        request,
+        "entries/entry_detail.html",
+        {
+            "entry": entry,
+            "description_html": render_description(entry.description),
+            "attachments": entry.attachments.all(),
+            "missing": services.missing_fields(entry),
+            "can_change": can_change,
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+@login_required
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _get_entry_for_applicant(request, pk)
+    form = EntryForm(
+        request.POST or None,
+        instance=entry,
+        edition=entry.edition,
+        institutions=approved_institutions(request.user),
+        required=entry.edition.required_entry_fields,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.update_entry(
+                entry=entry, by=request.user, category=data.pop("category"), data=data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The entry is saved."))
+            return redirect("entries:detail", pk=entry.pk)
+    elif request.method == "GET" and entry.edition.phase != Phase.CALL_OPEN:
+        messages.error(
+            request, _("The submission deadline has passed; entries can no longer be changed.")
+        )
+        return redirect("entries:detail", pk=entry.pk)
+    return render(
+        request, "entries/entry_form.html", {"form": form, "edition": entry.edition, "entry": entry}
+    )
+
+
+def _entry_action(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
+    entry = _get_entry_for_applicant(request, pk)
+    try:
+        action(entry=entry, by=request.user)
+    except ValidationError as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, success)
+    return redirect("entries:detail", pk=entry.pk)
+
+
+@login_required
+@require_POST
+def entry_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _entry_action(request, pk, services.submit_entry, _("The entry is submitted."))
+
+
+@login_required
+@require_POST
+def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _entry_action(request, pk, services.withdraw_entry, _("The entry is withdrawn."))
+
+
+@login_required
+@require_POST
+def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _get_entry_for_applicant(request, pk)
+    try:
+        services.delete_draft(entry=entry, by=request.user)
+    except ValidationError as error:
+        _show_errors(request, error)
+        return redirect("entries:detail", pk=entry.pk)
+    messages.success(request, _("The draft is deleted."))
+    return redirect("entries:dashboard")
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _get_entry_for_applicant(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("entries:detail", pk=entry.pk)
+    try:
+        services.add_attachment(
+            entry=entry,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        )
+    except ValidationError as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, _("The file is attached."))
+    return redirect("entries:detail", pk=entry.pk)
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    entry = _get_entry_for_applicant(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, entry=entry)
+    try:
+        services.delete_attachment(attachment=attachment, by=request.user)
+    except ValidationError as error:
+        _show_errors(request, error)
+    else:
+        messages.success(request, _("The file is removed."))
+    return redirect("entries:detail", pk=entry.pk)
+
+
+def can_download_attachment(user, attachment: Attachment) -> bool:
+    """Members of the entry's institution and organisers; jurors are added by the jury."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("entries.view_entry"):
+        return True
+    return approved_institutions(user).filter(pk=attachment.entry.institution_id).exists()
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("entry"), pk=attachment_pk, entry_id=pk
+    )
+    if not can_download_attachment(request.user, attachment):
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=attachment.content_type == "application/pdf",
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
+    return response

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signup_confirm_email_and_log_in(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "sekretarz@gmina.example.org",
+            "password1": "Mocne-Haslo-2026",
+            "password2": "Mocne-Haslo-2026",
+        },
+    )
+    link = re.search(r"https?://[^\s]+/konto/confirm-email/[^\s]+", mail.outbox[0].body).group(0)
+    path = link.split("testserver", 1)[1]
+    confirm_page = client.get(path)
+    confirmed = client.post(path)
+    client.logout()
+    logged_in = client.post(
+        reverse("account_login"),
+        {"login": "sekretarz@gmina.example.org", "password": "Mocne-Haslo-2026"},
+    )
+
+    assert response.status_code == 302
+    assert confirm_page.status_code == 200
+    assert confirmed.status_code == 302
+    assert logged_in.status_code == 302
+    assert logged_in["Location"] == reverse("entries:dashboard")
+
+
+def test_signup_page_is_polish_by_default_and_english_under_en(client):
+    polish = client.get(reverse("account_signup"))
+    english = client.get("/en/konto/signup/")
+
+    assert '<html lang="pl">' in polish.content.decode()
+    assert "Załóż konto" in polish.content.decode()
+    assert '<html lang="en">' in english.content.decode()
+
+
+def test_password_reset_sends_mail(client, django_user_model):
+    django_user_model.objects.create_user("u", "u@example.org", "Mocne-Haslo-2026")
+
+    response = client.post(reverse("account_reset_password"), {"email": "u@example.org"})
+
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/konto/password/reset/key/" in mail.outbox[0].body
+
+
+def test_signup_with_mismatched_passwords_saves_nothing(client, django_user_model):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "x@example.org", "password1": "Mocne-Haslo-2026", "password2": "Inne-Haslo-2026"},
+    )
+
+    assert response.status_code == 200
+    assert not django_user_model.objects.filter(email="x@example.org").exists()

@@ -1,0 +1,296 @@
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from entries import services
+from entries.models import Entry, EntryStatus, Membership
+from tests.entries.conftest import AFTER_DEADLINE
+from tests.entries.test_services import PDF
+from tests.factories import EntryFactory, InstitutionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entry(member, category):
+    return EntryFactory(category=category, institution=member.memberships.get().institution)
+
+
+@pytest.fixture
+def juror(db):
+    return UserFactory(username="juror")
+
+
+def login_url(next_url: str) -> str:
+    return f"{reverse('account_login')}?next={next_url}"
+
+
+ENTRY_VIEWS = ["entries:detail", "entries:edit"]
+
+
+@pytest.mark.parametrize("name", ENTRY_VIEWS)
+def test_entry_views_redirect_anonymous_to_login(client, entry, during_call, name):
+    url = reverse(name, args=[entry.pk])
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == login_url(url)
+
+
+@pytest.mark.parametrize("name", ENTRY_VIEWS)
+@pytest.mark.parametrize("who", ["outsider", "juror", "organiser"])
+def test_entry_views_are_404_for_people_outside_the_institution(
+    client, entry, during_call, name, who, request
+):
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.get(reverse(name, args=[entry.pk]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", ["entries:submit", "entries:withdraw", "entries:delete"])
+def test_entry_actions_are_404_for_other_institution(client, entry, outsider, during_call, name):
+    client.force_login(outsider)
+
+    response = client.post(reverse(name, args=[entry.pk]))
+
+    assert response.status_code == 404
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.DRAFT
+
+
+def test_entry_detail_shows_member_the_sanitised_description(client, member, entry, during_call):
+    entry.description = "Akapit <script>alert(1)</script>\n\n- pierwszy\n- drugi"
+    entry.save()
+    client.force_login(member)
+
+    response = client.get(reverse("entries:detail", args=[entry.pk]))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<li>pierwszy</li>" in body
+    assert "<script>alert(1)</script>" not in body
+    assert "Złóż zgłoszenie" in body
+
+
+def test_dashboard_for_anonymous_redirects(client):
+    response = client.get(reverse("entries:dashboard"))
+
+    assert response.status_code == 302
+
+
+def test_dashboard_lists_only_own_institution_entries(client, member, outsider, entry, during_call):
+    foreign = EntryFactory(institution=outsider.memberships.get().institution, title="Cudze")
+    client.force_login(member)
+
+    response = client.get(reverse("entries:dashboard"))
+
+    body = response.content.decode()
+    assert entry.title in body
+    assert foreign.title not in body
+    assert "Szkic" in body or "szkic" in body
+
+
+def test_dashboard_for_juror_without_institution_shows_no_entries(client, juror, entry):
+    client.force_login(juror)
+
+    response = client.get(reverse("entries:dashboard"))
+
+    assert response.status_code == 200
+    assert entry.title not in response.content.decode()
+    assert "Nie działasz jeszcze w imieniu żadnej instytucji." in response.content.decode()
+
+
+def test_dashboard_query_count_same_for_1_and_20_entries(client, member, category, during_call):
+    institution = member.memberships.get().institution
+    EntryFactory(category=category, institution=institution)
+    client.force_login(member)
+    client.get(reverse("entries:dashboard"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("entries:dashboard"))
+    EntryFactory.create_batch(19, category=category, institution=institution)
+
+    with CaptureQueriesContext(connection) as twenty:
+        response = client.get(reverse("entries:dashboard"))
+
+    assert response.content.decode().count('class="status status-') == 20
+    assert len(twenty) == len(one)
+
+
+def test_create_entry_through_the_form(client, member, category, during_call):
+    client.force_login(member)
+    institution = member.memberships.get().institution
+
+    response = client.post(
+        reverse("entries:create", args=[category.edition.pk]),
+        {"category": category.pk, "institution": institution.pk, "title": "Geoportal"},
+    )
+
+    entry = Entry.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("entries:detail", args=[entry.pk])
+    assert (entry.title, entry.status, entry.created_by) == ("Geoportal", "draft", member)
+
+
+def test_create_entry_form_shows_limit_error_in_polish(
+    client, member, entry, category, during_call
+):
+    client.force_login(member)
+
+    response = client.post(
+        reverse("entries:create", args=[category.edition.pk]),
+        {
+            "category": category.pk,
+            "institution": entry.institution.pk,
+            "title": "Drugie",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "ma już w tej kategorii dozwoloną liczbę zgłoszeń (1)" in response.content.decode()
+    assert Entry.objects.count() == 1
+
+
+def test_create_entry_form_refuses_institution_of_someone_else(
+    client, member, outsider, category, during_call
+):
+    client.force_login(member)
+
+    response = client.post(
+        reverse("entries:create", args=[category.edition.pk]),
+        {
+            "category": category.pk,
+            "institution": outsider.memberships.get().institution.pk,
+            "title": "Podszywanie",
+        },
+    )
+
+    assert response.status_code == 200
+    assert not Entry.objects.exists()
+
+
+def test_submit_through_the_view_shows_number(client, member, entry, during_call):
+    client.force_login(member)
+
+    response = client.post(reverse("entries:submit", args=[entry.pk]), follow=True)
+
+    entry.refresh_from_db()
+    assert entry.number == "SLC-2026-001"
+    assert "SLC-2026-001" in response.content.decode()
+    assert "Zgłoszenie zostało złożone." in response.content.decode()
+
+
+def test_forged_post_after_deadline_is_refused(client, member, entry):
+    client.force_login(member)
+
+    with time_machine.travel(AFTER_DEADLINE, tick=False):
+        edit = client.post(
+            reverse("entries:edit", args=[entry.pk]),
+            {"category": entry.category.pk, "title": "Po terminie"},
+        )
+        submit = client.post(reverse("entries:submit", args=[entry.pk]), follow=True)
+        page = client.get(reverse("entries:detail", args=[entry.pk]))
+
+    entry.refresh_from_db()
+    assert edit.status_code == 200
+    assert "Termin składania zgłoszeń minął" in edit.content.decode()
+    assert "Termin składania zgłoszeń minął" in submit.content.decode()
+    assert entry.title != "Po terminie"
+    assert entry.status == EntryStatus.DRAFT
+    assert reverse("entries:edit", args=[entry.pk]) not in page.content.decode()
+
+
+def test_html_in_title_is_escaped(client, member, entry, during_call):
+    entry.title = "<b onmouseover=alert(1)>Tytuł</b>"
+    entry.save()
+    client.force_login(member)
+
+    response = client.get(reverse("entries:detail", args=[entry.pk]))
+
+    assert "&lt;b onmouseover=alert(1)&gt;" in response.content.decode()
+
+
+def test_attachment_upload_and_download_by_member(client, member, entry, during_call):
+    client.force_login(member)
+
+    client.post(
+        reverse("entries:attachment_upload", args=[entry.pk]),
+        {"file": SimpleUploadedFile("plan.pdf", PDF), "description": ""},
+    )
+    attachment = entry.attachments.get()
+    response = client.get(reverse("entries:attachment_download", args=[entry.pk, attachment.pk]))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith('attachment; filename="plan.pdf"')
+
+
+def test_attachment_disguised_upload_shows_message(client, member, entry, during_call):
+    client.force_login(member)
+
+    response = client.post(
+        reverse("entries:attachment_upload", args=[entry.pk]),
+        {"file": SimpleUploadedFile("foto.png", b"GIF89a fake"), "description": "x"},
+        follow=True,
+    )
+
+    assert "„foto.png” nie jest plikiem PDF, PNG ani JPEG" in response.content.decode()
+    assert not entry.attachments.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 302), ("outsider", 404), ("juror", 404), ("member", 200), ("organiser", 200)],
+)
+def test_attachment_download_by_role(client, entry, member, during_call, who, status, request):
+    attachment = services.add_attachment(
+        entry=entry, by=member, upload=SimpleUploadedFile("plan.pdf", PDF)
+    )
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+
+    response = client.get(reverse("entries:attachment_download", args=[entry.pk, attachment.pk]))
+    response.close()
+
+    assert response.status_code == status
+
+
+def test_institution_registration_flow(client, during_call):
+    user = UserFactory()
+    client.force_login(user)
+
+    bad = client.post(
+        reverse("entries:institution"),
+        {"name": "Gmina Nowa", "kind": "gmina_wiejska", "terc": "1401021"},
+    )
+    good = client.post(
+        reverse("entries:institution"),
+        {"name": "Gmina Nowa", "kind": "gmina_wiejska", "terc": "1401022"},
+        follow=True,
+    )
+
+    assert "Ostatnia cyfra kodu" in bad.content.decode()
+    assert "czeka na zatwierdzenie" in good.content.decode()
+    assert Membership.objects.get(user=user).status == "pending"
+
+
+def test_institution_search_and_join(client, during_call):
+    InstitutionFactory(name="Gmina Wiązowna", terc="1417082")
+    user = UserFactory()
+    client.force_login(user)
+
+    found = client.get(reverse("entries:institution"), {"q": "Wiąz"})
+    by_terc = client.get(reverse("entries:institution"), {"q": "141708"})
+    target = found.context["results"][0]
+    client.post(reverse("entries:institution_join", args=[target.pk]))
+
+    assert [i.name for i in found.context["results"]] == ["Gmina Wiązowna"]
+    assert [i.name for i in by_terc.context["results"]] == ["Gmina Wiązowna"]
+    assert Membership.objects.get(user=user).status == "pending"
