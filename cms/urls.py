@@ -22,6 +22,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("konto/", include("allauth.urls")),
     path("zgloszenia/", include("entries.urls")),
+    path("jury/", include("scoring.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -424,6 +424,20 @@ class Criterion(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @staticmethod
+    def plain(value: Decimal) -> str:
+        """10.00 → "10", 0.50 → "0.5": how people write scale limits."""
+        return format(value.normalize(), "f")
+
+    @property
+    def scale_display(self) -> dict[str, str]:
+        return {
+            "min": self.plain(self.scale_min),
+            "max": self.plain(self.scale_max),
+            "step": self.plain(self.step),
+            "weight": self.plain(self.weight),
+        }
+
     def accepts(self, value: Decimal) -> bool:
         """True when `value` lies on the criterion's scale and step."""
         if value < self.scale_min or value > self.scale_max:

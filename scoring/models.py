@@ -1,0 +1,211 @@
+"""The jury: per-category object permissions, affiliations, recusals, score sheets, audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from competition.models import Category, Criterion, Institution
+from entries.models import Entry
+
+
+class CategoryUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign key table, as guardian's performance guide recommends."""
+
+    content_object = models.ForeignKey(Category, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("jury appointment")
+        verbose_name_plural = _("jury appointments")
+
+
+class CategoryGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Category, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        pass
+
+
+class JurorProfile(models.Model):
+    """A juror's affiliation drives automatic conflicts of interest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="juror_profile",
+        verbose_name=_("user"),
+    )
+    affiliation = models.ForeignKey(
+        Institution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("affiliation"),
+        help_text=_("The institution the juror works for; its entries and territory conflict."),
+    )
+
+    class Meta:
+        verbose_name = _("juror profile")
+        verbose_name_plural = _("juror profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class RecusalKind(models.TextChoices):
+    DECLARED = "declared", _("declared by the juror")
+    AUTOMATIC = "automatic", _("automatic (affiliation)")
+
+
+class Recusal(models.Model):
+    """A conflict of interest: the juror may not see or score the entry unless it is lifted."""
+
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="recusals",
+        verbose_name=_("juror"),
+    )
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="recusals", verbose_name=_("entry")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=RecusalKind.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
+    )
+    lift_justification = models.TextField(_("justification for lifting"), blank=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        ordering = ["entry", "juror"]
+        constraints = [
+            models.UniqueConstraint(fields=["juror", "entry"], name="recusal_unique_juror_entry"),
+            models.CheckConstraint(
+                condition=models.Q(lifted_at__isnull=True) | ~models.Q(lift_justification=""),
+                name="recusal_lift_needs_justification",
+                violation_error_message=_("Lifting a conflict needs a written justification."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} ✕ {self.entry}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+
+class SheetStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+
+
+class ScoreSheet(models.Model):
+    """One juror's scores for one entry; `version` implements optimistic locking."""
+
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="score_sheets",
+        verbose_name=_("juror"),
+    )
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="score_sheets", verbose_name=_("entry")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT
+    )
+    justification = models.TextField(_("justification"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("score sheet")
+        verbose_name_plural = _("score sheets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["juror", "entry"], name="score_sheet_unique_juror_entry"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} → {self.entry}"
+
+
+class Score(models.Model):
+    sheet = models.ForeignKey(
+        ScoreSheet, on_delete=models.CASCADE, related_name="scores", verbose_name=_("score sheet")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion")
+    )
+    value = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "criterion"], name="score_unique_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value}"
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError(_("The audit log cannot be changed."))
+
+    def delete(self):
+        raise ValidationError(_("The audit log cannot be changed."))
+
+
+class ScoreSheetAudit(models.Model):
+    """Append-only record of every change to a score sheet."""
+
+    sheet = models.ForeignKey(
+        ScoreSheet, on_delete=models.PROTECT, related_name="audit", verbose_name=_("score sheet")
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    action = models.CharField(_("action"), max_length=20)
+    old_values = models.JSONField(_("old values"), default=dict)
+    new_values = models.JSONField(_("new values"), default=dict)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("score sheet change")
+        verbose_name_plural = _("score sheet changes")
+        ordering = ["-at", "-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.by} {self.action}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError(_("The audit log cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The audit log cannot be changed."))

@@ -1,0 +1,94 @@
+"""Every django-guardian call of the project lives here.
+
+Jurors and chairs hold object permissions on a Category. A request builds one
+ObjectPermissionChecker, prefetches the categories once, and asks it per row.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import QuerySet
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import assign_perm, get_objects_for_user, get_users_with_perms, remove_perm
+
+from competition.models import Category
+
+SCORE = "score_category"
+CHAIR = "chair_category"
+
+
+def _full(codename: str) -> str:
+    return f"competition.{codename}"
+
+
+@transaction.atomic
+def appoint_juror(*, category: Category, user, chair: bool = False) -> None:
+    """A chair also scores; automatic conflicts are applied by the caller's service."""
+    assign_perm(SCORE, user, category)
+    if chair:
+        assign_perm(CHAIR, user, category)
+
+
+@transaction.atomic
+def revoke_juror(*, category: Category, user) -> None:
+    remove_perm(SCORE, user, category)
+    remove_perm(CHAIR, user, category)
+
+
+@transaction.atomic
+def revoke_chair(*, category: Category, user) -> None:
+    remove_perm(CHAIR, user, category)
+
+
+def categories_for_juror(user) -> QuerySet[Category]:
+    """Categories the person may score (chairs included), straight from the permission table."""
+    if not user.is_authenticated:
+        return Category.objects.none()
+    return get_objects_for_user(
+        user, _full(SCORE), klass=Category, use_groups=False, with_superuser=False
+    )
+
+
+def categories_chaired_by(user) -> QuerySet[Category]:
+    if not user.is_authenticated:
+        return Category.objects.none()
+    return get_objects_for_user(
+        user, _full(CHAIR), klass=Category, use_groups=False, with_superuser=False
+    )
+
+
+def jurors_of(category: Category) -> QuerySet:
+    """Everyone appointed to score the category, chairs included."""
+    users = get_users_with_perms(
+        category, only_with_perms_in=[SCORE], with_superusers=False, with_group_users=False
+    )
+    return get_user_model().objects.filter(pk__in=users.values("pk")).order_by("username")
+
+
+def chairs_of(category: Category) -> QuerySet:
+    users = get_users_with_perms(
+        category, only_with_perms_in=[CHAIR], with_superusers=False, with_group_users=False
+    )
+    return get_user_model().objects.filter(pk__in=users.values("pk")).order_by("username")
+
+
+def checker_for(user, categories) -> ObjectPermissionChecker:
+    """One checker per request, with the categories' permissions fetched in one query."""
+    checker = ObjectPermissionChecker(user)
+    checker.prefetch_perms(categories)
+    return checker
+
+
+def can_score(user, category: Category, checker: ObjectPermissionChecker | None = None) -> bool:
+    if not user.is_authenticated:
+        return False
+    checker = checker or ObjectPermissionChecker(user)
+    return checker.has_perm(SCORE, category)
+
+
+def is_chair(user, category: Category, checker: ObjectPermissionChecker | None = None) -> bool:
+    if not user.is_authenticated:
+        return False
+    checker = checker or ObjectPermissionChecker(user)
+    return checker.has_perm(CHAIR, category)

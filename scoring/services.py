@@ -1,0 +1,312 @@
+"""Jury actions: appointments, recusals, score sheets. The server enforces every rule here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from competition.models import Category, Criterion, Phase
+from entries.models import Entry, EntryStatus
+
+from . import conflicts, permissions
+from .models import Recusal, RecusalKind, Score, ScoreSheet, ScoreSheetAudit, SheetStatus
+
+
+class StaleSheet(ValidationError):
+    """The sheet changed since the form was loaded (another tab or device)."""
+
+
+# Appointments ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def appoint(*, category: Category, user, chair: bool = False) -> None:
+    permissions.appoint_juror(category=category, user=user, chair=chair)
+    conflicts.apply_for(juror=user, category=category)
+
+
+@transaction.atomic
+def invite_juror(*, category: Category, email: str, chair: bool = False):
+    """Appoint an existing user, or create one and e-mail a link to set a password."""
+    User = get_user_model()
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User(username=email[:150], email=email)
+        user.set_unusable_password()
+        user.save()
+    appoint(category=category, user=user, chair=chair)
+    if created:
+        path = reverse(
+            "account_reset_password_from_key",
+            kwargs={
+                "uidb36": user_pk_to_url_str(user),
+                "key": default_token_generator.make_token(user),
+            },
+        )
+        context = {"category": category, "link": f"{settings.WAGTAILADMIN_BASE_URL}{path}"}
+        transaction.on_commit(
+            lambda: send_mail(
+                render_to_string("scoring/email/invitation_subject.txt", context).strip(),
+                render_to_string("scoring/email/invitation.txt", context),
+                settings.DEFAULT_FROM_EMAIL,
+                [email],
+            )
+        )
+    return user
+
+
+@transaction.atomic
+def dismiss(*, category: Category, user) -> None:
+    permissions.revoke_juror(category=category, user=user)
+
+
+# Recusals -------------------------------------------------------------------------------------
+
+
+def _require_scoring_open(entry: Entry) -> None:
+    if entry.edition.phase_at(timezone.now()) != Phase.SCORING:
+        raise ValidationError(
+            _("The scoring window is closed; score sheets can no longer be changed."),
+            code="window_closed",
+        )
+
+
+def active_recusal(*, juror, entry: Entry) -> Recusal | None:
+    return Recusal.objects.filter(juror=juror, entry=entry, lifted_at__isnull=True).first()
+
+
+@transaction.atomic
+def declare_recusal(*, juror, entry: Entry, reason: str) -> Recusal:
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise ValidationError({"reason": _("Give a short reason for the conflict of interest.")})
+    if not permissions.can_score(juror, entry.category):
+        raise ValidationError(_("You are not on the jury of this category."), code="not_juror")
+    recusal, created = Recusal.objects.get_or_create(
+        juror=juror, entry=entry, defaults={"kind": RecusalKind.DECLARED, "reason": reason}
+    )
+    if not created and recusal.lifted_at is not None:
+        recusal.kind, recusal.reason = RecusalKind.DECLARED, reason
+        recusal.lifted_at, recusal.lifted_by, recusal.lift_justification = None, None, ""
+        recusal.save()
+    return recusal
+
+
+@transaction.atomic
+def lift_recusal(*, recusal: Recusal, by, justification: str) -> Recusal:
+    justification = (justification or "").strip()
+    if len(justification) < 10:
+        raise ValidationError(
+            {"justification": _("Lifting a conflict needs a written justification.")}
+        )
+    recusal.lifted_at = timezone.now()
+    recusal.lifted_by = by
+    recusal.lift_justification = justification
+    recusal.save()
+    return recusal
+
+
+# Score sheets ---------------------------------------------------------------------------------
+
+
+def criteria_for(entry: Entry):
+    return Criterion.objects.filter(
+        Q(category__isnull=True) | Q(category_id=entry.category_id), edition_id=entry.edition_id
+    ).order_by("order", "pk")
+
+
+def _parse_scores(entry: Entry, raw: Mapping[str, object], *, complete: bool) -> dict[int, Decimal]:
+    criteria = {c.pk: c for c in criteria_for(entry)}
+    errors: dict[str, list[str]] = {}
+    values: dict[int, Decimal] = {}
+    for key, value in raw.items():
+        try:
+            pk = int(key)
+        except (TypeError, ValueError):
+            pk = None
+        if pk not in criteria:
+            errors.setdefault("__all__", []).append(_("Unknown criterion: %(key)s.") % {"key": key})
+            continue
+        criterion = criteria[pk]
+        if value in (None, ""):
+            continue
+        try:
+            number = Decimal(str(value).replace(",", "."))
+        except InvalidOperation:
+            errors[f"score_{pk}"] = [_("Enter a number.")]
+            continue
+        if not number.is_finite() or not criterion.accepts(number):
+            errors[f"score_{pk}"] = [
+                _("Enter a value from %(min)s to %(max)s in steps of %(step)s.")
+                % criterion.scale_display
+            ]
+            continue
+        values[pk] = number
+    if complete:
+        for pk in criteria:
+            if pk not in values and f"score_{pk}" not in errors:
+                errors[f"score_{pk}"] = [_("Score every criterion before submitting.")]
+    if errors:
+        raise ValidationError(errors, code="invalid_scores")
+    return values
+
+
+def _snapshot(sheet: ScoreSheet | None) -> dict:
+    if sheet is None or sheet.pk is None:
+        return {}
+    return {
+        "status": sheet.status,
+        "justification": sheet.justification,
+        "scores": {str(s.criterion_id): str(s.value) for s in sheet.scores.all()},
+    }
+
+
+@transaction.atomic
+def save_score_sheet(
+    *,
+    juror,
+    entry: Entry,
+    scores: Mapping[str, object],
+    justification: str,
+    version: int,
+    submit: bool,
+) -> ScoreSheet:
+    """Save a draft or submit; a save based on an older `version` is refused, never merged."""
+    entry = Entry.objects.select_related("edition", "category").get(pk=entry.pk)
+    if not permissions.can_score(juror, entry.category):
+        raise ValidationError(_("You are not on the jury of this category."), code="not_juror")
+    if entry.status != EntryStatus.ELIGIBLE:
+        raise ValidationError(_("Only eligible entries are scored."), code="not_eligible")
+    if active_recusal(juror=juror, entry=entry):
+        raise ValidationError(
+            _("You declared a conflict of interest with this entry."), code="recused"
+        )
+    _require_scoring_open(entry)
+    values = _parse_scores(entry, scores, complete=submit)
+    justification = (justification or "").strip()
+    minimum = entry.edition.min_justification_length
+    if submit and len(justification) < minimum:
+        raise ValidationError(
+            {
+                "justification": _("Write a justification of at least %(n)d characters.")
+                % {"n": minimum}
+            },
+            code="justification",
+        )
+
+    sheet = ScoreSheet.objects.filter(juror=juror, entry=entry).first()
+    before = _snapshot(sheet)
+    current = sheet.version if sheet else 0
+    if version != current:
+        raise StaleSheet(
+            _(
+                "This score sheet was changed elsewhere (another tab or device). "
+                "The newest values are shown; check them and save again."
+            ),
+            code="stale",
+        )
+    status = SheetStatus.SUBMITTED if submit else SheetStatus.DRAFT
+    now = timezone.now()
+    if sheet is None:
+        try:
+            with transaction.atomic():
+                sheet = ScoreSheet.objects.create(
+                    juror=juror,
+                    entry=entry,
+                    status=status,
+                    justification=justification,
+                    version=1,
+                    submitted_at=now if submit else None,
+                )
+        except IntegrityError:
+            raise StaleSheet(
+                _(
+                    "This score sheet was changed elsewhere (another tab or device). "
+                    "The newest values are shown; check them and save again."
+                ),
+                code="stale",
+            ) from None
+    else:
+        updated = ScoreSheet.objects.filter(pk=sheet.pk, version=version).update(
+            status=status,
+            justification=justification,
+            version=version + 1,
+            updated_at=now,
+            submitted_at=now if submit else sheet.submitted_at,
+        )
+        if updated != 1:
+            raise StaleSheet(
+                _(
+                    "This score sheet was changed elsewhere (another tab or device). "
+                    "The newest values are shown; check them and save again."
+                ),
+                code="stale",
+            )
+        sheet.refresh_from_db()
+    sheet.scores.exclude(criterion_id__in=values).delete()
+    for criterion_id, value in values.items():
+        Score.objects.update_or_create(
+            sheet=sheet, criterion_id=criterion_id, defaults={"value": value}
+        )
+    ScoreSheetAudit.objects.create(
+        sheet=sheet,
+        by=juror,
+        action="submit" if submit else "save",
+        old_values=before,
+        new_values=_snapshot(sheet),
+    )
+    return sheet
+
+
+# Reminders ------------------------------------------------------------------------------------
+
+
+def jurors_missing_sheets(category: Category) -> list:
+    """Jurors with at least one eligible, non-recused entry they have not submitted."""
+    entries = list(Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE))
+    missing = []
+    for juror in permissions.jurors_of(category):
+        recused = set(
+            Recusal.objects.filter(
+                juror=juror, entry__in=entries, lifted_at__isnull=True
+            ).values_list("entry_id", flat=True)
+        )
+        done = set(
+            ScoreSheet.objects.filter(
+                juror=juror, entry__in=entries, status=SheetStatus.SUBMITTED
+            ).values_list("entry_id", flat=True)
+        )
+        if any(e.pk not in recused and e.pk not in done for e in entries):
+            missing.append(juror)
+    return missing
+
+
+def send_reminders(*, category: Category) -> int:
+    sent = 0
+    for juror in jurors_missing_sheets(category):
+        if not juror.email:
+            continue
+        context = {"category": category, "juror": juror, "site_url": settings.WAGTAILADMIN_BASE_URL}
+        send_mail(
+            render_to_string("scoring/email/reminder_subject.txt", context).strip(),
+            render_to_string("scoring/email/reminder.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [juror.email],
+        )
+        sent += 1
+    return sent

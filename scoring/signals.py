@@ -1,0 +1,26 @@
+"""Keep automatic conflicts current when entries or affiliations change."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from entries.models import Entry
+
+from . import conflicts
+from .models import JurorProfile
+
+
+@receiver(post_save, sender=Entry, dispatch_uid="scoring_entry_conflicts")
+def entry_saved(sender, instance: Entry, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    transaction.on_commit(lambda: conflicts.apply_for_entry(instance))
+
+
+@receiver(post_save, sender=JurorProfile, dispatch_uid="scoring_profile_conflicts")
+def profile_saved(sender, instance: JurorProfile, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    transaction.on_commit(lambda: conflicts.apply_for_juror(instance.user))

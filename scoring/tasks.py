@@ -1,0 +1,14 @@
+"""Background work of the jury; tasks are thin wrappers over services."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from competition.models import Category
+
+from . import services
+
+
+@task()
+def send_reminders_task(category_id: int) -> int:
+    return services.send_reminders(category=Category.objects.get(pk=category_id))

@@ -1,0 +1,245 @@
+"""The jury panel on the public site: thin views over permission helpers and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from competition.models import Category
+from entries.models import Attachment, Entry, EntryStatus
+from entries.text import render_description
+
+from . import permissions, services
+from .forms import RecusalForm, ScoreSheetForm
+from .models import Recusal, ScoreSheet
+from .queries import entries_for_juror, juror_status, panel_categories
+from .tasks import send_reminders_task
+
+STATUSES = ("not_started", "draft", "submitted", "recused")
+SORTS = {"number": "sequence", "title": "title", "institution": "institution__name"}
+
+
+def _get_category_for_juror(request: HttpRequest, pk: int) -> Category:
+    categories = permissions.categories_for_juror(request.user).select_related(
+        "edition__competition"
+    )
+    return get_object_or_404(categories, pk=pk)
+
+
+def _get_entry_for_juror(request: HttpRequest, pk: int) -> Entry:
+    entry = get_object_or_404(
+        Entry.objects.select_related("edition__competition", "category", "institution"),
+        pk=pk,
+        status=EntryStatus.ELIGIBLE,
+    )
+    if not permissions.can_score(request.user, entry.category):
+        raise Http404
+    return entry
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    categories = list(panel_categories(request.user))
+    if not categories:
+        raise Http404
+    checker = permissions.checker_for(request.user, categories)
+    for category in categories:
+        todo = category.eligible_count - category.recused_count
+        category.progress = round(100 * category.submitted_count / todo) if todo else 100
+        category.is_chair = permissions.is_chair(request.user, category, checker)
+    return render(request, "scoring/home.html", {"categories": categories})
+
+
+@login_required
+def category_entries(request: HttpRequest, pk: int) -> HttpResponse:
+    category = _get_category_for_juror(request, pk)
+    sort = request.GET.get("sort", "number")
+    entries = list(
+        entries_for_juror(request.user, category).order_by(SORTS.get(sort, "sequence"), "pk")
+    )
+    for entry in entries:
+        entry.juror_status = juror_status(entry)
+    wanted = request.GET.get("status")
+    if wanted in STATUSES:
+        entries = [e for e in entries if e.juror_status == wanted]
+    if sort == "status":
+        entries.sort(key=lambda e: STATUSES.index(e.juror_status))
+    return render(
+        request,
+        "scoring/category.html",
+        {
+            "category": category,
+            "entries": entries,
+            "sort": sort,
+            "status": wanted,
+            "statuses": STATUSES,
+            "is_chair": permissions.is_chair(request.user, category),
+        },
+    )
+
+
+def _sheet_form(entry: Entry, sheet: ScoreSheet | None, data=None) -> ScoreSheetForm:
+    return ScoreSheetForm(
+        data,
+        criteria=services.criteria_for(entry),
+        sheet=sheet,
+        min_length=entry.edition.min_justification_length,
+    )
+
+
+@login_required
+def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _get_entry_for_juror(request, pk)
+    recusal = services.active_recusal(juror=request.user, entry=entry)
+    sheet = (
+        None
+        if recusal
+        else ScoreSheet.objects.filter(juror=request.user, entry=entry)
+        .prefetch_related("scores")
+        .first()
+    )
+    form = _sheet_form(entry, sheet)
+    if request.method == "POST":
+        if recusal:
+            messages.error(request, _("You declared a conflict of interest with this entry."))
+            return redirect("scoring:entry", pk=entry.pk)
+        form = _sheet_form(entry, sheet, request.POST)
+        form.is_valid()
+        try:
+            services.save_score_sheet(
+                juror=request.user,
+                entry=entry,
+                scores=form.raw_scores(),
+                justification=request.POST.get("justification", ""),
+                version=int(request.POST.get("version") or 0),
+                submit="submit" in request.POST,
+            )
+        except services.StaleSheet as error:
+            messages.error(request, error.messages[0])
+            fresh = ScoreSheet.objects.filter(juror=request.user, entry=entry).first()
+            form = _sheet_form(entry, fresh)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.error(request, error.messages[0])
+        except ValueError:
+            messages.error(request, _("The form was damaged; reload the page."))
+        else:
+            if "submit" in request.POST:
+                messages.success(request, _("The score sheet is submitted."))
+            else:
+                messages.success(request, _("The draft score sheet is saved."))
+            return redirect("scoring:entry", pk=entry.pk)
+    return render(
+        request,
+        "scoring/entry.html",
+        {
+            "entry": entry,
+            "recusal": recusal,
+            "sheet": sheet,
+            "form": form,
+            "recusal_form": RecusalForm(),
+            "description_html": render_description(entry.description),
+            "attachments": entry.attachments.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def recuse(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _get_entry_for_juror(request, pk)
+    form = RecusalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a short reason for the conflict of interest."))
+        return redirect("scoring:entry", pk=entry.pk)
+    try:
+        services.declare_recusal(
+            juror=request.user, entry=entry, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("You are recused from this entry."))
+    return redirect("scoring:category", pk=entry.category_id)
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    entry = _get_entry_for_juror(request, pk)
+    if services.active_recusal(juror=request.user, entry=entry):
+        raise Http404
+    item = get_object_or_404(Attachment, pk=attachment_pk, entry=entry)
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=item.content_type == "application/pdf",
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _get_category_for_chair(request: HttpRequest, pk: int) -> Category:
+    category = _get_category_for_juror(request, pk)
+    if not permissions.is_chair(request.user, category):
+        raise Http404
+    return category
+
+
+@login_required
+def matrix(request: HttpRequest, pk: int) -> HttpResponse:
+    category = _get_category_for_chair(request, pk)
+    jurors = list(permissions.jurors_of(category))
+    entries = list(
+        Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE)
+        .select_related("institution")
+        .order_by("sequence", "pk")
+    )
+    sheets = {
+        (s.juror_id, s.entry_id): s.status
+        for s in ScoreSheet.objects.filter(entry__in=entries).only("juror_id", "entry_id", "status")
+    }
+    recused = set(
+        Recusal.objects.filter(entry__in=entries, lifted_at__isnull=True).values_list(
+            "juror_id", "entry_id"
+        )
+    )
+    rows = [
+        {
+            "entry": entry,
+            "cells": [
+                "recused"
+                if (juror.pk, entry.pk) in recused
+                else sheets.get((juror.pk, entry.pk), "not_started")
+                for juror in jurors
+            ],
+        }
+        for entry in entries
+    ]
+    return render(
+        request,
+        "scoring/matrix.html",
+        {
+            "category": category,
+            "jurors": jurors,
+            "rows": rows,
+            "missing": services.jurors_missing_sheets(category),
+        },
+    )
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    category = _get_category_for_chair(request, pk)
+    send_reminders_task.enqueue(category.pk)
+    messages.success(request, _("Reminders are being sent to jurors with missing sheets."))
+    return redirect("scoring:matrix", pk=category.pk)

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import pytest
+
+from scoring import permissions
+from scoring.models import CategoryUserObjectPermission
+from tests.factories import CategoryFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_appoint_grants_score_permission_in_direct_fk_table():
+    category = CategoryFactory()
+    user = UserFactory()
+
+    permissions.appoint_juror(category=category, user=user)
+
+    assert permissions.can_score(user, category)
+    assert not permissions.is_chair(user, category)
+    assert (
+        CategoryUserObjectPermission.objects.filter(user=user, content_object=category).count() == 1
+    )
+
+
+def test_chair_scores_and_chairs():
+    category = CategoryFactory()
+    user = UserFactory()
+
+    permissions.appoint_juror(category=category, user=user, chair=True)
+
+    assert permissions.can_score(user, category)
+    assert permissions.is_chair(user, category)
+    assert list(permissions.chairs_of(category)) == [user]
+
+
+def test_permission_is_per_category():
+    category, other = CategoryFactory(), CategoryFactory()
+    user = UserFactory()
+
+    permissions.appoint_juror(category=category, user=user)
+
+    assert list(permissions.categories_for_juror(user)) == [category]
+    assert not permissions.can_score(user, other)
+
+
+def test_revoke_takes_effect_on_next_check():
+    category = CategoryFactory()
+    user = UserFactory()
+    permissions.appoint_juror(category=category, user=user, chair=True)
+
+    permissions.revoke_juror(category=category, user=user)
+
+    assert not permissions.can_score(user, category)
+    assert not permissions.is_chair(user, category)
+    assert not permissions.categories_for_juror(user).exists()
+
+
+def test_checker_prefetches_once_for_many_categories(django_assert_num_queries):
+    categories = CategoryFactory.create_batch(5)
+    user = UserFactory()
+    for category in categories[:3]:
+        permissions.appoint_juror(category=category, user=user)
+    checker = permissions.checker_for(user, categories)
+
+    with django_assert_num_queries(0):
+        allowed = [permissions.can_score(user, c, checker) for c in categories]
+
+    assert allowed == [True, True, True, False, False]
+
+
+def test_anonymous_has_no_categories(client):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not permissions.categories_for_juror(AnonymousUser()).exists()
