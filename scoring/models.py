@@ -209,3 +209,154 @@ class ScoreSheetAudit(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("The audit log cannot be changed."))
+
+
+class ImmutableQuerySet(models.QuerySet):
+    """Bulk changes would bypass the per-row guards below."""
+
+    def update(self, **kwargs):
+        raise ValidationError(_("A frozen record cannot be changed."))
+
+    def delete(self):
+        raise ValidationError(_("A frozen record cannot be changed."))
+
+
+class TieDecision(models.Model):
+    """The chair's order for entries that only the chair can separate; the latest one counts."""
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="tie_decisions", verbose_name=_("category")
+    )
+    order = models.JSONField(_("order of the tied entries"))
+    justification = models.TextField(_("justification"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tie decision")
+        verbose_name_plural = _("tie decisions")
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.order}"
+
+
+class AwardDecision(models.Model):
+    """The confirmed awards of a category; a change to the proposal carries a justification."""
+
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        related_name="award_decisions",
+        verbose_name=_("category"),
+    )
+    proposal = models.JSONField(_("proposed awards"))
+    awards = models.JSONField(_("confirmed awards"))
+    justification = models.TextField(_("justification of changes"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("award decision")
+        verbose_name_plural = _("award decisions")
+        ordering = ["-confirmed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.category} ({self.confirmed_at:%Y-%m-%d})"
+
+    @property
+    def changed(self) -> bool:
+        return self.awards != self.proposal
+
+
+class ResultSnapshot(models.Model):
+    """The immutable record of an edition's confirmed results, identified by its SHA-256 digest."""
+
+    edition = models.ForeignKey(
+        "competition.Edition",
+        on_delete=models.PROTECT,
+        related_name="snapshots",
+        verbose_name=_("edition"),
+    )
+    payload = models.JSONField(_("results"))
+    digest = models.CharField(_("SHA-256 digest"), max_length=64, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("frozen by"),
+    )
+    created_at = models.DateTimeField(_("frozen at"), auto_now_add=True)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    reason = models.TextField(_("reason for the correction"), blank=True)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("results snapshot")
+        verbose_name_plural = _("results snapshots")
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.edition} · {self.digest[:12]}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError(_("A frozen record cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A frozen record cannot be changed."))
+
+
+class ProtocolExport(models.Model):
+    """A protocol workbook built in the background from a snapshot, with its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("in progress")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    snapshot = models.ForeignKey(
+        ResultSnapshot, on_delete=models.CASCADE, related_name="exports", verbose_name=_("snapshot")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("protocol export")
+        verbose_name_plural = _("protocol exports")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot} {self.status}"

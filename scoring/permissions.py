@@ -14,6 +14,8 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, get_users_with
 
 from competition.models import Category
 
+from .models import CategoryUserObjectPermission
+
 SCORE = "score_category"
 CHAIR = "chair_category"
 
@@ -92,3 +94,40 @@ def is_chair(user, category: Category, checker: ObjectPermissionChecker | None =
         return False
     checker = checker or ObjectPermissionChecker(user)
     return checker.has_perm(CHAIR, category)
+
+
+def is_organiser(user) -> bool:
+    """Organisers run editions in the admin; they see every category's results."""
+    return user.is_authenticated and user.has_perm("competition.change_edition")
+
+
+# Admin helpers --------------------------------------------------------------------------------
+
+
+class Jury:
+    """One category's jury: everyone who scores (chairs included), and the chairs."""
+
+    def __init__(self) -> None:
+        self.jurors: list = []
+        self.chairs: list = []
+
+
+def juries_of(categories) -> dict[int, Jury]:
+    """The juries of a page of categories in one query; `jurors_of` would ask once per row."""
+    juries = {category.pk: Jury() for category in categories}
+    grants = (
+        CategoryUserObjectPermission.objects.filter(
+            content_object_id__in=list(juries),
+            permission__content_type__app_label="competition",
+            permission__codename__in=[SCORE, CHAIR],
+        )
+        .select_related("user", "permission")
+        .order_by("user__username", "pk")
+    )
+    for grant in grants:
+        jury = juries[grant.content_object_id]
+        if grant.permission.codename == SCORE:
+            jury.jurors.append(grant.user)
+        else:
+            jury.chairs.append(grant.user)
+    return juries

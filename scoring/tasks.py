@@ -12,3 +12,13 @@ from . import services
 @task()
 def send_reminders_task(category_id: int) -> int:
     return services.send_reminders(category=Category.objects.get(pk=category_id))
+
+
+@task()
+def build_protocol_task(export_id: int) -> str:
+    from . import protocol
+    from .models import ProtocolExport
+
+    return protocol.build(
+        ProtocolExport.objects.select_related("snapshot").get(pk=export_id)
+    ).status

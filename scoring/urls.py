@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import results_views, views
 
 app_name = "scoring"
 
@@ -16,4 +16,12 @@ urlpatterns = [
     path(
         "zgloszenie/<int:pk>/zalaczniki/<int:attachment_pk>/", views.attachment, name="attachment"
     ),
+    path("wyniki/kategoria/<int:pk>/", results_views.category_results, name="results"),
+    path("wyniki/kategoria/<int:pk>/remis/", results_views.break_tie, name="break_tie"),
+    path("wyniki/kategoria/<int:pk>/zatwierdz/", results_views.confirm, name="confirm_awards"),
+    path("wyniki/edycja/<int:pk>/", results_views.edition_results, name="edition_results"),
+    path("wyniki/edycja/<int:pk>/zamroz/", results_views.freeze, name="freeze"),
+    path("wyniki/migawka/<int:pk>/protokol/", results_views.request_protocol, name="protocol"),
+    path("wyniki/protokol/<int:pk>/status/", results_views.protocol_status, name="protocol_status"),
+    path("wyniki/protokol/<int:pk>/", results_views.protocol_download, name="protocol_download"),
 ]

@@ -1,0 +1,401 @@
+"""From the database to the engine and back: rankings, the chair's decisions, frozen snapshots."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from competition.models import Award, AwardKind, Category, Criterion, Edition, Phase
+from entries.models import Entry, EntryStatus
+
+from . import aggregation, permissions
+from .models import (
+    AwardDecision,
+    Recusal,
+    ResultSnapshot,
+    Score,
+    SheetStatus,
+    TieDecision,
+)
+
+BOOTSTRAP_ROUNDS = 1000
+AWARD_CHOICES = ("place_1", "place_2", "place_3", "place_4", "place_5", "distinction")
+
+
+def scores_frame(categories) -> pd.DataFrame:
+    """Long format from submitted sheets of eligible entries, without recused jurors."""
+    recused = Recusal.objects.filter(
+        juror=OuterRef("sheet__juror"), entry=OuterRef("sheet__entry"), lifted_at__isnull=True
+    )
+    rows = (
+        Score.objects.filter(
+            sheet__entry__category__in=categories,
+            sheet__entry__status=EntryStatus.ELIGIBLE,
+            sheet__status=SheetStatus.SUBMITTED,
+        )
+        .exclude(Exists(recused))
+        .values_list(
+            "sheet__entry__category_id",
+            "sheet__entry_id",
+            "sheet__juror_id",
+            "criterion_id",
+            "value",
+        )
+    )
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["category", "entry", "juror", "criterion", "score"]
+    )
+    for column in ("category", "entry", "juror", "criterion"):
+        frame[column] = frame[column].astype(str)
+    frame["score"] = frame["score"].astype(float)
+    return frame
+
+
+def criteria_frame(category: Category) -> pd.DataFrame:
+    criteria = Criterion.objects.filter(
+        Q(category__isnull=True) | Q(category=category), edition_id=category.edition_id
+    )
+    return pd.DataFrame(
+        [
+            {
+                "criterion": str(c.pk),
+                "weight": float(c.weight),
+                "min": float(c.scale_min),
+                "max": float(c.scale_max),
+                "tiebreak_order": float(c.tiebreak_order) if c.tiebreak_order else math.nan,
+            }
+            for c in criteria
+        ],
+        columns=["criterion", "weight", "min", "max", "tiebreak_order"],
+    )
+
+
+def latest_tie_decision(category: Category) -> TieDecision | None:
+    return category.tie_decisions.order_by("-decided_at", "-pk").first()
+
+
+def latest_award_decision(category: Category) -> AwardDecision | None:
+    return category.award_decisions.order_by("-confirmed_at", "-pk").first()
+
+
+@dataclass
+class CategoryResults:
+    category: Category
+    result: aggregation.CategoryResult | None
+    entries: dict[str, Entry]
+    criteria: dict[str, Criterion]
+    tie_decision: TieDecision | None
+    award_decision: AwardDecision | None
+
+    @property
+    def proposal(self) -> dict[str, str | None]:
+        if self.result is None:
+            return {}
+        return {row.entry: row.award for row in self.result.entries.itertuples()}
+
+
+def compute(category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS) -> CategoryResults:
+    """The category's ranking under the edition's method, with the other methods beside it."""
+    edition = category.edition
+    frame = scores_frame([category])
+    criteria = criteria_frame(category)
+    decision = latest_tie_decision(category)
+    entries = {
+        str(e.pk): e
+        for e in Entry.objects.filter(
+            category=category, status=EntryStatus.ELIGIBLE
+        ).select_related("institution")
+    }
+    result = None
+    if not frame.empty:
+        result = aggregation.rank_category(
+            frame.drop(columns=["category"]),
+            criteria,
+            method=edition.method,
+            places=category.places,
+            distinctions=category.max_distinctions,
+            min_share=float(category.min_award_share)
+            if category.min_award_share is not None
+            else None,
+            bootstrap=bootstrap,
+            chair_decision=decision.order if decision else None,
+            other_methods=True,
+        )
+    return CategoryResults(
+        category=category,
+        result=result,
+        entries=entries,
+        criteria={str(c.pk): c for c in Criterion.objects.filter(edition=edition)},
+        tie_decision=decision,
+        award_decision=latest_award_decision(category),
+    )
+
+
+def _require_deliberation(category: Category) -> None:
+    if category.edition.phase_at(timezone.now()) != Phase.DELIBERATION:
+        raise ValidationError(
+            _("Decisions on results are taken after scoring closes and before results are frozen."),
+            code="not_deliberation",
+        )
+
+
+@transaction.atomic
+def record_tie_decision(
+    *, category: Category, by, order: list[str], justification: str
+) -> TieDecision:
+    _require_deliberation(category)
+    if not permissions.is_chair(by, category):
+        raise ValidationError(_("Only the chair of the jury breaks ties."), code="not_chair")
+    justification = (justification or "").strip()
+    if not justification:
+        raise ValidationError({"justification": _("Explain the decision in writing.")})
+    current = compute(category, bootstrap=0)
+    groups = current.result.unresolved_ties if current.result else []
+    known = {entry for group in groups for entry in group}
+    if not groups or set(order) != known or len(order) != len(known):
+        raise ValidationError(
+            _("Order exactly the entries that are tied and awaiting your decision."), code="order"
+        )
+    return TieDecision.objects.create(
+        category=category, order=list(order), justification=justification, decided_by=by
+    )
+
+
+@transaction.atomic
+def confirm_awards(
+    *, category: Category, by, awards: dict[str, str | None], justification: str = ""
+) -> AwardDecision:
+    """Confirm the proposal; any difference from it needs a written justification."""
+    _require_deliberation(category)
+    if not (permissions.is_chair(by, category) or permissions.is_organiser(by)):
+        raise ValidationError(
+            _("Only the chair or an organiser confirms awards."), code="forbidden"
+        )
+    current = compute(category, bootstrap=0)
+    if current.result is None:
+        raise ValidationError(_("No submitted score sheets yet."), code="empty")
+    if current.result.unresolved_ties and any(
+        current.result.entries["award_pending"].fillna(False)
+    ):
+        raise ValidationError(
+            _("A tie at an award boundary awaits the chair's decision."), code="pending_tie"
+        )
+    proposal = current.proposal
+    unknown = set(awards) - set(proposal)
+    bad_values = {v for v in awards.values() if v not in (None, *AWARD_CHOICES)}
+    if unknown or bad_values:
+        raise ValidationError(_("The awards name unknown entries or awards."), code="invalid")
+    final = {entry: awards.get(entry, proposal[entry]) for entry in proposal}
+    justification = (justification or "").strip()
+    if final != proposal and not justification:
+        raise ValidationError(
+            {"justification": _("A change to the proposed awards needs a written justification.")}
+        )
+    return AwardDecision.objects.create(
+        category=category,
+        proposal=proposal,
+        awards=final,
+        justification=justification,
+        confirmed_by=by,
+    )
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    if value is pd.NA:
+        return None
+    return value
+
+
+def canonical_json(payload: dict) -> str:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _category_payload(results: CategoryResults) -> dict:
+    category, result, decision = results.category, results.result, results.award_decision
+    jurors = list(permissions.jurors_of(category))
+    chairs = {u.pk for u in permissions.chairs_of(category)}
+    ranking = []
+    totals = result.totals if result is not None else pd.DataFrame()
+    for row in result.entries.to_dict("records") if result is not None else []:
+        entry = results.entries[row["entry"]]
+        ranking.append(
+            {
+                "entry": row["entry"],
+                "number": entry.number,
+                "title": entry.title,
+                "institution": entry.institution.name,
+                "institution_id": entry.institution_id,
+                "aggregate": _clean(row["aggregate"]),
+                "rank": _clean(row["rank"]),
+                "position": _clean(row["position"]),
+                "tie_break": _clean(row["tie_break"]),
+                "proposed_award": _clean(row["award"]),
+                "award": decision.awards.get(row["entry"]) if decision else _clean(row["award"]),
+                "p_award": _clean(row["p_award"]),
+                "rank_interval": [_clean(row["rank_low"]), _clean(row["rank_high"])],
+                "juror_totals": {
+                    str(j): _clean(totals.loc[row["entry"], j])
+                    for j in totals.columns
+                    if row["entry"] in totals.index and not pd.isna(totals.loc[row["entry"], j])
+                },
+            }
+        )
+    recusals = Recusal.objects.filter(entry__category=category, lifted_at__isnull=True).values_list(
+        "juror_id", "entry_id", "kind", "reason"
+    )
+    return {
+        "id": category.pk,
+        "name": category.name,
+        "places": category.places,
+        "max_distinctions": category.max_distinctions,
+        "prizes": {str(p.place): str(p.amount) for p in category.prizes.all()},
+        "jury": [
+            {"id": u.pk, "name": u.get_full_name() or u.username, "chair": u.pk in chairs}
+            for u in jurors
+        ],
+        "recusals": [
+            {"juror": j, "entry": str(e), "kind": k, "reason": r} for j, e, k, r in recusals
+        ],
+        "agreement": {
+            "krippendorff_alpha_interval": _clean(result.krippendorff_alpha_interval)
+            if result
+            else None,
+            "icc": result.icc if result else None,
+        },
+        "ranking": ranking,
+        "decisions": {
+            "tie": {
+                "order": results.tie_decision.order,
+                "justification": results.tie_decision.justification,
+                "by": results.tie_decision.decided_by.get_username(),
+                "at": results.tie_decision.decided_at.isoformat(),
+            }
+            if results.tie_decision
+            else None,
+            "awards": {
+                "changed": decision.changed,
+                "justification": decision.justification,
+                "by": decision.confirmed_by.get_username(),
+                "at": decision.confirmed_at.isoformat(),
+            }
+            if decision
+            else None,
+        },
+    }
+
+
+def build_payload(edition: Edition) -> dict:
+    categories = list(edition.categories.order_by("sort_order", "name"))
+    criteria = list(Criterion.objects.filter(edition=edition).order_by("order", "pk"))
+    scores = scores_frame(categories)
+    return {
+        "competition": edition.competition.name,
+        "edition": {
+            "id": edition.pk,
+            "number": edition.number,
+            "label": str(edition.label),
+            "year": edition.year,
+        },
+        "method": edition.method,
+        "criteria": [
+            {
+                "id": c.pk,
+                "name": c.name,
+                "weight": str(c.weight),
+                "min": str(c.scale_min),
+                "max": str(c.scale_max),
+                "category": c.category_id,
+            }
+            for c in criteria
+        ],
+        "categories": [_category_payload(compute(c)) for c in categories],
+        "scores": [
+            [int(r.category), int(r.entry), int(r.juror), int(r.criterion), float(r.score)]
+            for r in scores.itertuples()
+        ],
+    }
+
+
+@transaction.atomic
+def freeze_results(*, edition: Edition, by, reason: str = "") -> ResultSnapshot:
+    """Freeze the confirmed results; freezing again supersedes the last snapshot, with a reason."""
+    if not permissions.is_organiser(by):
+        raise ValidationError(_("Only an organiser freezes results."), code="forbidden")
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    previous = edition.snapshots.filter(superseded_by__isnull=True).first()
+    phase = edition.phase_at(timezone.now())
+    if previous is None and phase != Phase.DELIBERATION:
+        raise ValidationError(
+            _("Results are frozen after scoring closes."), code="not_deliberation"
+        )
+    if previous is not None and not (reason or "").strip():
+        raise ValidationError(
+            {"reason": _("A correction of frozen results needs a written reason.")}
+        )
+    unconfirmed = [c.name for c in edition.categories.all() if latest_award_decision(c) is None]
+    if unconfirmed:
+        raise ValidationError(
+            _("The awards of these categories are not confirmed yet: %(names)s.")
+            % {"names": ", ".join(unconfirmed)},
+            code="unconfirmed",
+        )
+    payload = build_payload(edition)
+    text = canonical_json(payload)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if previous is not None and previous.digest == digest:
+        raise ValidationError(
+            _("Nothing changed since the last snapshot; there is nothing to correct."),
+            code="unchanged",
+        )
+    snapshot = ResultSnapshot.objects.create(
+        edition=edition,
+        payload=json.loads(text),
+        digest=digest,
+        created_by=by,
+        supersedes=previous,
+        reason=(reason or "").strip(),
+    )
+    edition.frozen_at = edition.frozen_at or timezone.now()
+    edition.save(update_fields=["frozen_at"])
+    _record_awards(edition, payload)
+    return snapshot
+
+
+def _record_awards(edition: Edition, payload: dict) -> None:
+    """Mirror the snapshot's awards into the competition's award table (archive, pages)."""
+    for category in payload["categories"]:
+        Award.objects.filter(category_id=category["id"]).delete()
+        for row in category["ranking"]:
+            award = row["award"]
+            if not award:
+                continue
+            place = int(award.split("_")[1]) if award.startswith("place_") else None
+            Award.objects.create(
+                category_id=category["id"],
+                institution_id=row["institution_id"],
+                kind=AwardKind.PLACE if place else AwardKind.DISTINCTION,
+                place=place,
+                project_title=row["title"],
+            )
+
+
+def verify(snapshot: ResultSnapshot) -> bool:
+    """True when the stored payload still hashes to the recorded digest."""
+    return (
+        hashlib.sha256(canonical_json(snapshot.payload).encode("utf-8")).hexdigest()
+        == snapshot.digest
+    )

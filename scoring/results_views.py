@@ -1,0 +1,242 @@
+"""Results pages for chairs (their categories) and organisers: rankings, decisions, freezing."""
+
+from __future__ import annotations
+
+import pandas as pd
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from competition.models import AggregationMethod, Category, Edition
+
+from . import aggregation, charts, permissions, protocol, results
+from .models import ProtocolExport, ResultSnapshot
+from .tasks import build_protocol_task
+
+AWARD_LABELS = {
+    "place_1": "I",
+    "place_2": "II",
+    "place_3": "III",
+    "place_4": "IV",
+    "place_5": "V",
+}
+
+
+def _get_category_for_results(request: HttpRequest, pk: int) -> Category:
+    """Chairs of the category and organisers; everyone else gets 404."""
+    category = get_object_or_404(
+        Category.objects.select_related("edition__competition").prefetch_related("prizes"), pk=pk
+    )
+    if not (permissions.is_organiser(request.user) or permissions.is_chair(request.user, category)):
+        raise Http404
+    return category
+
+
+def _get_edition_for_organiser(request: HttpRequest, pk: int) -> Edition:
+    if not permissions.is_organiser(request.user):
+        raise Http404
+    return get_object_or_404(Edition.objects.select_related("competition"), pk=pk)
+
+
+def award_label(award: str | None) -> str:
+    if not award:
+        return "—"
+    if award == "distinction":
+        return _("distinction")
+    return _("place %(roman)s") % {"roman": AWARD_LABELS.get(award, award)}
+
+
+def _rows(computed: results.CategoryResults) -> list[dict]:
+    result = computed.result
+    if result is None:
+        return []
+    decision = computed.award_decision
+    rows = []
+    for row in result.entries.to_dict("records"):
+        entry = computed.entries[row["entry"]]
+        confirmed = decision.awards.get(row["entry"]) if decision else None
+        rows.append(
+            {
+                **row,
+                "object": entry,
+                "award_label": award_label(row["award"]),
+                "confirmed_label": award_label(confirmed) if decision else "",
+                "other_ranks": {
+                    m: row.get(f"rank_{m}") for m in aggregation.METHODS if m != result.method
+                },
+                "p_award_pct": None if pd.isna(row["p_award"]) else round(100 * row["p_award"]),
+                "juror_totals": [
+                    result.totals.loc[row["entry"], j]
+                    if row["entry"] in result.totals.index
+                    else None
+                    for j in result.totals.columns
+                ],
+            }
+        )
+    return rows
+
+
+@login_required
+def category_results(request: HttpRequest, pk: int) -> HttpResponse:
+    category = _get_category_for_results(request, pk)
+    computed = results.compute(category)
+    result = computed.result
+    jurors = {str(u.pk): u for u in permissions.jurors_of(category)}
+    juror_labels = {pk_: u.get_full_name() or u.username for pk_, u in jurors.items()}
+    context = {
+        "category": category,
+        "edition": category.edition,
+        "computed": computed,
+        "result": result,
+        "rows": _rows(computed),
+        "methods": [m for m in aggregation.METHODS if result is None or m != result.method],
+        "method_label": AggregationMethod(category.edition.method).label,
+        "juror_columns": [juror_labels.get(j, j) for j in result.totals.columns] if result else [],
+        "is_chair": permissions.is_chair(request.user, category),
+        "award_choices": [("", "—")] + [(a, award_label(a)) for a in results.AWARD_CHOICES],
+    }
+    if result is not None and not result.totals.empty:
+        entry_labels = {k: e.number or k for k, e in computed.entries.items()}
+        context["boxplot_svg"] = charts.juror_boxplots(
+            result.totals,
+            juror_labels,
+            _("Juror totals"),
+            _("Box plot of each juror's totals; the table below lists every value."),
+        )
+        context["heatmap_svg"] = charts.heatmap(
+            result.totals,
+            entry_labels,
+            juror_labels,
+            _("Totals per entry and juror"),
+            _("Heat map of totals, entries by jurors; the table below lists every value."),
+        )
+        context["juror_rows"] = [
+            {**row, "label": juror_labels.get(row["juror"], row["juror"])}
+            for row in result.jurors.to_dict("records")
+        ]
+    return render(request, "scoring/results_category.html", context)
+
+
+@login_required
+@require_POST
+def break_tie(request: HttpRequest, pk: int) -> HttpResponse:
+    category = _get_category_for_results(request, pk)
+    # Each tied entry gets a position number in the form; the order follows those numbers.
+    positions = []
+    for key, value in request.POST.items():
+        if key.startswith("tie_"):
+            try:
+                positions.append((int(value), key.removeprefix("tie_")))
+            except ValueError:
+                messages.error(request, _("Give every tied entry a position number."))
+                return redirect("scoring:results", pk=category.pk)
+    order = [entry for _position, entry in sorted(positions)]
+    try:
+        results.record_tie_decision(
+            category=category,
+            by=request.user,
+            order=order,
+            justification=request.POST.get("justification", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The tie is broken; the ranking shows your order."))
+    return redirect("scoring:results", pk=category.pk)
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    category = _get_category_for_results(request, pk)
+    awards = {
+        key.removeprefix("award_"): (value or None)
+        for key, value in request.POST.items()
+        if key.startswith("award_")
+    }
+    try:
+        results.confirm_awards(
+            category=category,
+            by=request.user,
+            awards=awards,
+            justification=request.POST.get("justification", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The awards of the category are confirmed."))
+    return redirect("scoring:results", pk=category.pk)
+
+
+@login_required
+def edition_results(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = _get_edition_for_organiser(request, pk)
+    categories = list(edition.categories.order_by("sort_order", "name"))
+    status = [(c, results.latest_award_decision(c)) for c in categories]
+    return render(
+        request,
+        "scoring/results_edition.html",
+        {
+            "edition": edition,
+            "status": status,
+            "snapshots": edition.snapshots.select_related("created_by").all(),
+            "exports": ProtocolExport.objects.filter(snapshot__edition=edition)[:10],
+        },
+    )
+
+
+@login_required
+@require_POST
+def freeze(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = _get_edition_for_organiser(request, pk)
+    try:
+        snapshot = results.freeze_results(
+            edition=edition, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The results are frozen. Digest: %(digest)s") % {"digest": snapshot.digest}
+        )
+    return redirect("scoring:edition_results", pk=edition.pk)
+
+
+@login_required
+@require_POST
+def request_protocol(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.is_organiser(request.user):
+        raise Http404
+    snapshot = get_object_or_404(ResultSnapshot, pk=pk)
+    export = ProtocolExport.objects.create(snapshot=snapshot, requested_by=request.user)
+    build_protocol_task.enqueue(export.pk)
+    messages.success(request, _("The protocol is being prepared."))
+    return redirect("scoring:edition_results", pk=snapshot.edition_id)
+
+
+@login_required
+def protocol_status(request: HttpRequest, pk: int) -> JsonResponse:
+    if not permissions.is_organiser(request.user):
+        raise Http404
+    export = get_object_or_404(ProtocolExport, pk=pk)
+    return JsonResponse({"status": export.status, "progress": export.progress})
+
+
+@login_required
+def protocol_download(request: HttpRequest, pk: int) -> FileResponse:
+    if not permissions.is_organiser(request.user):
+        raise Http404
+    export = get_object_or_404(ProtocolExport, pk=pk, status=ProtocolExport.Status.DONE)
+    return FileResponse(
+        protocol.open_file(export),
+        as_attachment=True,
+        filename=protocol.download_name(export.snapshot),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,312 @@
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+
+import openpyxl
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from competition.models import Award
+from scoring import protocol, results, services
+from scoring.models import ProtocolExport, ResultSnapshot
+from tests.factories import BASE, EntryFactory, UserFactory
+from tests.scoring.conftest import DURING_SCORING
+
+pytestmark = pytest.mark.django_db
+
+DELIBERATION = BASE + dt.timedelta(days=70)
+
+
+def score_all(jurors, entries, criteria, table):
+    """table[juror index][entry index] = (innowacyjność, rezultaty)."""
+    with time_machine.travel(DURING_SCORING, tick=False):
+        for j, juror in enumerate(jurors):
+            for e, entry in enumerate(entries):
+                values = table[j][e]
+                if values is None:
+                    continue
+                services.save_score_sheet(
+                    juror=juror,
+                    entry=entry,
+                    scores={str(c.pk): str(v) for c, v in zip(criteria, values, strict=True)},
+                    justification="Uzasadnienie oceny.",
+                    version=0,
+                    submit=True,
+                )
+
+
+@pytest.fixture
+def scored(juror, chair, entries, criteria):
+    # Totals (weights 2 and 1): juror → [entry0, entry1, entry2]
+    # juror: 2*8+6=22, 2*5+5=15, 2*3+2=8 ; chair: 2*9+7=25, 2*6+4=16, 2*3+3=9
+    score_all(
+        [juror, chair], entries, criteria, [[(8, 6), (5, 5), (3, 2)], [(9, 7), (6, 4), (3, 3)]]
+    )
+    return entries
+
+
+def test_compute_ranks_by_mean_of_weighted_totals(scored, category):
+    computed = results.compute(category, bootstrap=0)
+
+    table = computed.result.entries
+    assert list(table["entry"]) == [str(e.pk) for e in scored]
+    assert list(table["aggregate"]) == [23.5, 15.5, 8.5]
+    assert list(table["award"]) == ["place_1", "place_2", "place_3"]
+
+
+def test_compute_leaves_out_recused_and_draft_sheets(juror, chair, entries, criteria, category):
+    score_all([juror], entries, criteria, [[(8, 6), (5, 5), (3, 2)]])
+    with time_machine.travel(DURING_SCORING, tick=False):
+        services.declare_recusal(juror=chair, entry=entries[0], reason="konflikt")
+        services.save_score_sheet(
+            juror=chair,
+            entry=entries[1],
+            scores={str(criteria[0].pk): "10"},
+            justification="",
+            version=0,
+            submit=False,
+        )
+
+    table = results.compute(category, bootstrap=0).result.entries
+
+    assert list(table["n_jurors"]) == [1, 1, 1]
+
+
+def test_confirm_awards_change_needs_justification(scored, category, chair):
+    swapped = {str(scored[0].pk): "place_2", str(scored[1].pk): "place_1"}
+
+    with time_machine.travel(DELIBERATION, tick=False):
+        with pytest.raises(ValidationError) as excinfo:
+            results.confirm_awards(category=category, by=chair, awards=swapped)
+        decision = results.confirm_awards(
+            category=category,
+            by=chair,
+            awards=swapped,
+            justification="Jury uznało wyższość wdrożenia.",
+        )
+
+    assert "justification" in excinfo.value.message_dict
+    assert decision.changed
+    assert decision.awards[str(scored[1].pk)] == "place_1"
+
+
+def test_confirm_awards_refused_for_plain_juror(scored, category, juror):
+    with time_machine.travel(DELIBERATION, tick=False), pytest.raises(ValidationError) as excinfo:
+        results.confirm_awards(category=category, by=juror, awards={})
+
+    assert excinfo.value.code == "forbidden"
+
+
+def test_confirm_awards_refused_during_scoring(scored, category, chair):
+    with time_machine.travel(DURING_SCORING, tick=False), pytest.raises(ValidationError) as excinfo:
+        results.confirm_awards(category=category, by=chair, awards={})
+
+    assert excinfo.value.code == "not_deliberation"
+
+
+def test_chair_breaks_tie_only_the_chair_can_break(juror, chair, entries, criteria, category):
+    score_all([juror, chair], entries[:2], criteria, [[(5, 5), (5, 5)], [(5, 5), (5, 5)]])
+    before = results.compute(category, bootstrap=0).result
+    order = [str(entries[1].pk), str(entries[0].pk)]
+
+    with time_machine.travel(DELIBERATION, tick=False):
+        with pytest.raises(ValidationError):
+            results.record_tie_decision(category=category, by=juror, order=order, justification="x")
+        results.record_tie_decision(
+            category=category, by=chair, order=order, justification="Głos przewodniczącej."
+        )
+    after = results.compute(category, bootstrap=0).result
+
+    assert before.unresolved_ties == [sorted(order)]
+    assert list(after.entries["entry"]) == order
+    assert list(after.entries["tie_break"]) == ["chair", "chair"]
+    assert after.unresolved_ties == []
+
+
+def freeze(category, organiser, scored, reason=""):
+    with time_machine.travel(DELIBERATION, tick=False):
+        for c in category.edition.categories.all():
+            if not c.award_decisions.exists():
+                chair_user = UserFactory(username=f"c{c.pk}")
+                services.appoint(category=c, user=chair_user, chair=True)
+                try:
+                    results.confirm_awards(category=c, by=chair_user, awards={})
+                except ValidationError:
+                    from scoring.models import AwardDecision
+
+                    AwardDecision.objects.create(
+                        category=c, proposal={}, awards={}, confirmed_by=chair_user
+                    )
+        return results.freeze_results(edition=category.edition, by=organiser, reason=reason)
+
+
+def test_freeze_records_snapshot_with_digest_and_awards(scored, category, organiser):
+    snapshot = freeze(category, organiser, scored)
+
+    text = results.canonical_json(snapshot.payload)
+    assert snapshot.digest == hashlib.sha256(text.encode()).hexdigest()
+    assert results.verify(snapshot)
+    ranking = snapshot.payload["categories"][0]["ranking"]
+    assert [r["award"] for r in ranking] == ["place_1", "place_2", "place_3"]
+    assert (
+        Award.objects.filter(category=category, place=1).get().institution == scored[0].institution
+    )
+    category.edition.refresh_from_db()
+    assert category.edition.phase_at(DELIBERATION + dt.timedelta(days=1)) == "frozen"
+
+
+def test_snapshot_is_immutable(scored, category, organiser):
+    snapshot = freeze(category, organiser, scored)
+
+    snapshot.payload = {}
+    with pytest.raises(ValidationError):
+        snapshot.save()
+    with pytest.raises(ValidationError):
+        snapshot.delete()
+    with pytest.raises(ValidationError):
+        ResultSnapshot.objects.filter(pk=snapshot.pk).update(digest="0" * 64)
+    with pytest.raises(ValidationError):
+        ResultSnapshot.objects.all().delete()
+
+    assert results.verify(ResultSnapshot.objects.get(pk=snapshot.pk))
+
+
+def test_correction_supersedes_with_reason(scored, category, organiser, chair):
+    first = freeze(category, organiser, scored)
+
+    with time_machine.travel(DELIBERATION, tick=False):
+        with pytest.raises(ValidationError) as no_reason:
+            results.freeze_results(edition=category.edition, by=organiser)
+        with pytest.raises(ValidationError) as unchanged:
+            results.freeze_results(edition=category.edition, by=organiser, reason="Bez zmian.")
+        results.confirm_awards(
+            category=category,
+            by=chair,
+            awards={str(scored[2].pk): None},
+            justification="Trzecie miejsce nieprzyznane.",
+        )
+        second = results.freeze_results(
+            edition=category.edition, by=organiser, reason="Korekta trzeciego miejsca."
+        )
+
+    assert "reason" in no_reason.value.message_dict
+    assert unchanged.value.code == "unchanged"
+    assert second.supersedes == first
+    assert ResultSnapshot.objects.count() == 2
+    assert not Award.objects.filter(category=category, place=3).exists()
+
+
+def test_freeze_refused_for_chair(scored, category, chair):
+    with time_machine.travel(DELIBERATION, tick=False), pytest.raises(ValidationError) as excinfo:
+        results.freeze_results(edition=category.edition, by=chair)
+
+    assert excinfo.value.code == "forbidden"
+
+
+def test_protocol_workbook_read_back_equals_snapshot(scored, category, organiser):
+    snapshot = freeze(category, organiser, scored)
+    buffer = io.BytesIO()
+
+    protocol.write_protocol(snapshot, buffer)
+
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    assert workbook.sheetnames == ["Protokół", category.name, "Oceny", "Decyzje"]
+    cover = {row[0]: row[1] for row in workbook["Protokół"].iter_rows(values_only=True)}
+    assert cover["Skrót (SHA-256)"] == snapshot.digest
+    sheet = workbook[category.name]
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.bold
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    ranking = snapshot.payload["categories"][0]["ranking"]
+    assert [(r[0], r[2], r[5]) for r in rows] == [
+        (r["position"], r["number"], r["aggregate"]) for r in ranking
+    ]
+    assert [r[-1] for r in rows] == ["miejsce 1", "miejsce 2", "miejsce 3"]
+    scores = list(workbook["Oceny"].iter_rows(min_row=2, values_only=True))
+    assert len(scores) == len(snapshot.payload["scores"]) == 12
+    assert all(isinstance(r[5], int | float) for r in scores)
+
+
+def test_protocol_task_builds_file_and_reports_progress(scored, category, organiser, client):
+    snapshot = freeze(category, organiser, scored)
+    client.force_login(organiser)
+
+    client.post(reverse("scoring:protocol", args=[snapshot.pk]))
+    export = ProtocolExport.objects.get()
+    status = client.get(reverse("scoring:protocol_status", args=[export.pk])).json()
+    download = client.get(reverse("scoring:protocol_download", args=[export.pk]))
+
+    assert status == {"status": "done", "progress": 100}
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert "Oceny" in workbook.sheetnames
+
+
+RESULT_ROLES = {
+    "anonymous": 302,
+    "applicant": 404,
+    "other_applicant": 404,
+    "juror": 404,
+    "other_juror": 404,
+    "chair": 200,
+    "organiser": 200,
+}
+
+
+@pytest.mark.parametrize(("role", "status"), list(RESULT_ROLES.items()))
+def test_results_page_for_each_role(client, request, scored, category, role, status):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+
+    response = client.get(reverse("scoring:results", args=[category.pk]))
+
+    assert response.status_code == status
+    if status == 200:
+        body = response.content.decode()
+        assert "<svg" in body and 'role="img"' in body
+        assert "23,500" in body or "23.500" in body
+
+
+@pytest.mark.parametrize("role", ["juror", "chair", "applicant"])
+def test_edition_results_and_freeze_are_for_organisers_only(
+    client, request, scored, category, role
+):
+    client.force_login(request.getfixturevalue(role))
+
+    page = client.get(reverse("scoring:edition_results", args=[category.edition.pk]))
+    post = client.post(reverse("scoring:freeze", args=[category.edition.pk]))
+
+    assert (page.status_code, post.status_code) == (404, 404)
+    assert not ResultSnapshot.objects.exists()
+
+
+def test_results_page_query_count_same_for_5_and_50_entries(
+    client, organiser, category, criteria, juror, chair
+):
+    def build(n, start):
+        made = [
+            EntryFactory(
+                category=category, status="eligible", sequence=start + i, number=f"R-{start + i}"
+            )
+            for i in range(n)
+        ]
+        score_all([juror, chair], made, criteria, [[(5, 5)] * n, [(6, 4)] * n])
+
+    build(5, 100)
+    client.force_login(organiser)
+    url = reverse("scoring:results", args=[category.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as five:
+        client.get(url)
+    build(45, 200)
+
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(url)
+
+    assert len(response.context["rows"]) == 50
+    assert len(fifty) == len(five)
