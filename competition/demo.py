@@ -271,6 +271,9 @@ def build_lider_cyfryzacji() -> Competition:
             max_distinctions=2,
         )
         _prize(category, 1, 15000)
+        # Once the frozen results exist they are the source of the awards; do not add them twice.
+        if category.awards.exists():
+            continue
         for award in awards:
             _award(category, people[award.institution], award.place, award.title)
     return competition

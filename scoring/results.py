@@ -353,6 +353,11 @@ def freeze_results(*, edition: Edition, by, reason: str = "") -> ResultSnapshot:
             % {"names": ", ".join(unconfirmed)},
             code="unconfirmed",
         )
+    return snapshot_and_freeze(edition=edition, by=by, previous=previous, reason=reason)
+
+
+def snapshot_and_freeze(*, edition: Edition, by, previous: ResultSnapshot | None, reason: str):
+    """Build, hash and store the snapshot; callers have checked who and when."""
     payload = build_payload(edition)
     text = canonical_json(payload)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -17,6 +17,7 @@ from entries.demo import (
     build_innowacyjny_samorzad_entries,
     build_open_call,
 )
+from scoring.demo import build_innowacyjny_samorzad_jury, build_lider_cyfryzacji_results
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class Command(BaseCommand):
                 institution_terc="1408011",
                 edition=open_call,
             )
+            build_lider_cyfryzacji_results()
+            build_innowacyjny_samorzad_jury()
         self.stdout.write(self.style.SUCCESS("Demo loaded. Logins (demo only):"))
         for login in DEMO_LOGINS:
             self.stdout.write(
