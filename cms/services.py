@@ -1,17 +1,29 @@
-"""Site-level actions: the page tree root."""
+"""Site-level actions: the page tree, announcements made from frozen results."""
 
 from __future__ import annotations
 
-from django.db import transaction
-from wagtail.models import Page, Site
+import datetime as dt
+from decimal import Decimal
 
-from .models import HomePage
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from wagtail.models import Locale, Page, Site
+
+from competition.models import Competition, Edition
+from entries.models import Entry
+from entries.text import render_description
+from scoring.models import ResultSnapshot
+
+from .models import AnnouncementPage, CompetitionPage, EditionPage, HomePage, LaureatePage
 
 
 @transaction.atomic
 def ensure_home_page(*, title: str, intro: str = "") -> HomePage:
     """Make a HomePage the root of the default site, replacing Wagtail's welcome page."""
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale=Locale.get_default()).first()
     if home is None:
         root = Page.get_first_root_node()
         home = HomePage(title=title, slug="start", intro=intro)
@@ -25,3 +37,144 @@ def ensure_home_page(*, title: str, intro: str = "") -> HomePage:
     # Wagtail's welcome page only gets in the way once the real home page exists.
     Page.objects.filter(depth=2, content_type__model="page").exclude(pk=home.pk).delete()
     return home
+
+
+def _add(parent: Page, page: Page, *, publish: bool) -> Page:
+    parent.add_child(instance=page)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+    return page
+
+
+@transaction.atomic
+def ensure_competition_page(
+    *, competition: Competition, home: HomePage, about: str = ""
+) -> CompetitionPage:
+    page = CompetitionPage.objects.filter(competition=competition, locale=home.locale).first()
+    if page is None:
+        page = _add(
+            home,
+            CompetitionPage(
+                title=competition.name, slug=competition.slug, competition=competition, about=about
+            ),
+            publish=True,
+        )
+    return page
+
+
+@transaction.atomic
+def ensure_edition_page(
+    *, edition: Edition, parent: CompetitionPage, show_jury: bool = False
+) -> EditionPage:
+    page = EditionPage.objects.filter(edition=edition, locale=parent.locale).first()
+    if page is None:
+        page = _add(
+            parent,
+            EditionPage(
+                title=f"{edition.competition.name} — {edition.label} ({edition.year})",
+                slug=f"{edition.year}-{edition.number}",
+                edition=edition,
+                show_jury=show_jury,
+            ),
+            publish=True,
+        )
+    return page
+
+
+def _award_title(award: str) -> str:
+    if award == "distinction":
+        return _("Distinction")
+    return _("Place %(number)s") % {"number": award.split("_")[1]}
+
+
+@transaction.atomic
+def create_announcement(
+    *, snapshot: ResultSnapshot, by, go_live_at: dt.datetime | None = None, publish: bool = False
+) -> AnnouncementPage:
+    """A draft announcement with a laureate page per awarded entry whose institution consented.
+
+    The draft goes to the moderation workflow; it goes live at `go_live_at` once approved.
+    """
+    if _superseded(snapshot):
+        raise ValidationError(
+            _("This snapshot was superseded; use the newest one."), code="superseded"
+        )
+    edition = snapshot.edition
+    edition_page = EditionPage.objects.filter(edition=edition, locale=Locale.get_default()).first()
+    if edition_page is None:
+        home = HomePage.objects.filter(locale=Locale.get_default()).first()
+        if home is None:
+            raise ValidationError(_("The site has no home page yet."))
+        edition_page = ensure_edition_page(
+            edition=edition,
+            parent=ensure_competition_page(competition=edition.competition, home=home),
+        )
+    confirmed = _("The jury confirmed the results on %(date)s.") % {
+        "date": formats.date_format(snapshot.created_at, "j E Y")
+    }
+    announcement = AnnouncementPage(
+        title=_("Laureates: %(edition)s") % {"edition": edition_page.title},
+        slug="laureaci"
+        if not AnnouncementPage.objects.child_of(edition_page).exists()
+        else f"laureaci-{snapshot.pk}",
+        edition=edition,
+        snapshot=snapshot,
+        intro=f"<p>{escape(confirmed)}</p>",
+        go_live_at=go_live_at,
+        live=False,
+    )
+    edition_page.add_child(instance=announcement)
+    consenting = _consenting_entries(snapshot)
+    for category in snapshot.payload["categories"]:
+        for row in category["ranking"]:
+            entry = consenting.get(int(row["entry"]))
+            if not row["award"] or entry is None:
+                continue
+            place = int(row["award"].split("_")[1]) if row["award"].startswith("place_") else None
+            prize = category["prizes"].get(str(place)) if place else None
+            laureate = LaureatePage(
+                title=entry.title,
+                slug=f"{entry.number or entry.pk}".lower(),
+                entry=entry,
+                category_id=category["id"],
+                institution=entry.institution,
+                institution_name=entry.institution.name,
+                award=row["award"],
+                place=place,
+                prize=Decimal(prize) if prize else None,
+                summary=entry.summary,
+                description=render_description(entry.description),
+                search_description=entry.summary[:250],
+                live=False,
+            )
+            announcement.add_child(instance=laureate)
+            revision = laureate.save_revision(user=by)
+            if publish:
+                revision.publish()
+    revision = announcement.save_revision(user=by)
+    if publish:
+        revision.publish()
+        for child in LaureatePage.objects.child_of(announcement):
+            child.get_latest_revision().publish()
+    else:
+        workflow = announcement.get_workflow()
+        if workflow is not None:
+            workflow.start(announcement, by)
+    return announcement
+
+
+def _superseded(snapshot: ResultSnapshot) -> bool:
+    return ResultSnapshot.objects.filter(supersedes=snapshot).exists()
+
+
+def _consenting_entries(snapshot: ResultSnapshot) -> dict[int, Entry]:
+    ids = [
+        int(r["entry"]) for c in snapshot.payload["categories"] for r in c["ranking"] if r["award"]
+    ]
+    return {
+        e.pk: e
+        for e in Entry.objects.filter(pk__in=ids, consent_to_publish=True).select_related(
+            "institution"
+        )
+    }

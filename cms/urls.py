@@ -5,12 +5,18 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from cms import views
+from cms.feeds import NewsFeed
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]
 
 if settings.DEBUG:
@@ -23,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("konto/", include("allauth.urls")),
     path("zgloszenia/", include("entries.urls")),
     path("jury/", include("scoring.urls")),
+    path("szukaj/", views.search, name="search"),
+    path("rss/", NewsFeed(), name="feed"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -24,6 +24,20 @@ _ORGANISER_ENTRIES_PERMISSIONS = (
     "change_membership",
     "view_attachment",
 )
+# Organisers run the jury: they appoint and dismiss jurors, keep juror profiles, lift conflicts of
+# interest (never add or delete them) and read the score sheets' audit log.
+_ORGANISER_SCORING_PERMISSIONS = (
+    "view_categoryuserobjectpermission",
+    "add_categoryuserobjectpermission",
+    "change_categoryuserobjectpermission",
+    "delete_categoryuserobjectpermission",
+    "view_jurorprofile",
+    "add_jurorprofile",
+    "change_jurorprofile",
+    "view_recusal",
+    "change_recusal",
+    "view_scoresheetaudit",
+)
 
 
 @transaction.atomic
@@ -35,6 +49,9 @@ def ensure_organiser_group() -> Group:
     )
     permissions |= Permission.objects.filter(
         content_type__app_label="entries", codename__in=_ORGANISER_ENTRIES_PERMISSIONS
+    )
+    permissions |= Permission.objects.filter(
+        content_type__app_label="scoring", codename__in=_ORGANISER_SCORING_PERMISSIONS
     )
     permissions |= Permission.objects.filter(
         content_type__app_label="wagtailadmin", codename="access_admin"

@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from .models import Category, Competition, Criterion, Edition, Institution
+
+
+def index_with_related(*related: str) -> type[IndexView]:
+    """An index view that loads the columns' related rows in the same query."""
+
+    class RelatedIndexView(IndexView):
+        def get_base_queryset(self):
+            return super().get_base_queryset().select_related(*related)
+
+    return RelatedIndexView
+
+
+def by_edition(model_class) -> type[WagtailFilterSet]:
+    """Filter by edition; the choices' labels need their competition, fetched with them."""
+
+    class ByEdition(WagtailFilterSet):
+        edition = django_filters.ModelChoiceFilter(
+            queryset=Edition.objects.select_related("competition"), label=_("edition")
+        )
+
+        class Meta:
+            model = model_class
+            fields = ["edition"]
+
+    return ByEdition
 
 
 class CompetitionViewSet(ModelViewSet):
@@ -27,6 +55,7 @@ class CompetitionViewSet(ModelViewSet):
 
 class EditionViewSet(ModelViewSet):
     model = Edition
+    index_view_class = index_with_related("competition")
     icon = "date"
     menu_label = _("Editions")
     list_display = ["__str__", "year", "method", "phase_label"]
@@ -57,16 +86,14 @@ class EditionViewSet(ModelViewSet):
         ),
     ]
 
-    def get_queryset(self, request):
-        return Edition.objects.select_related("competition")
-
 
 class CategoryViewSet(ModelViewSet):
     model = Category
+    index_view_class = index_with_related("edition__competition")
     icon = "folder-open-inverse"
     menu_label = _("Categories")
     list_display = ["name", "edition", "places", "max_distinctions"]
-    list_filter = ["edition"]
+    filterset_class = by_edition(Category)
     search_fields = ["name", "edition__competition__name"]
     search_backend_name = None
     panels = [
@@ -80,16 +107,14 @@ class CategoryViewSet(ModelViewSet):
         InlinePanel("prizes", heading=_("Prizes (PLN) per place"), label=_("Prize")),
     ]
 
-    def get_queryset(self, request):
-        return Category.objects.select_related("edition__competition")
-
 
 class CriterionViewSet(ModelViewSet):
     model = Criterion
+    index_view_class = index_with_related("edition__competition", "category__edition__competition")
     icon = "list-ol"
     menu_label = _("Criteria")
     list_display = ["name", "edition", "category", "weight", "scale_min", "scale_max", "step"]
-    list_filter = ["edition"]
+    filterset_class = by_edition(Criterion)
     search_fields = ["name"]
     search_backend_name = None
     panels = [
@@ -100,11 +125,6 @@ class CriterionViewSet(ModelViewSet):
         FieldRowPanel([FieldPanel("scale_min"), FieldPanel("scale_max"), FieldPanel("step")]),
         FieldRowPanel([FieldPanel("weight"), FieldPanel("order"), FieldPanel("tiebreak_order")]),
     ]
-
-    def get_queryset(self, request):
-        return Criterion.objects.select_related(
-            "edition__competition", "category__edition__competition"
-        )
 
 
 class InstitutionViewSet(ModelViewSet):

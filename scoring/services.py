@@ -310,3 +310,16 @@ def send_reminders(*, category: Category) -> int:
         )
         sent += 1
     return sent
+
+
+# Admin helpers --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def appoint_chair(*, category: Category, user) -> list:
+    """One chair per category: the new chair replaces the others, who stay on the jury."""
+    demoted = [chair for chair in permissions.chairs_of(category) if chair.pk != user.pk]
+    for chair in demoted:
+        permissions.revoke_chair(category=category, user=chair)
+    appoint(category=category, user=user, chair=True)
+    return demoted

@@ -17,6 +17,10 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.simple_translation",
+    "django.contrib.sitemaps",
+    "django.contrib.syndication",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -107,6 +111,8 @@ TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True
 
+# Wagtail's built-in locales (with simple_translation to copy a page tree): no extra dependency,
+# and the content here is few pages edited by one office, not a translation workflow.
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -125,7 +131,9 @@ STORAGES = {
 
 WAGTAIL_SITE_NAME = "Konkursy cyfryzacji"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+# The database backend picks PostgreSQL's full-text search on PostgreSQL, SQLite's FTS otherwise.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+PAGE_CACHE_SECONDS = 600
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx"]
 
 LOGIN_URL = "account_login"

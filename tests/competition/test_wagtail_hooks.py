@@ -272,3 +272,23 @@ def test_admin_institution_duplicate_terc_is_a_form_error(client, organiser):
     assert response.status_code == 200
     assert "Instytucja z tym kodem TERC już istnieje." in response.content.decode()
     assert Institution.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "factory"), [("editions", EditionFactory), ("criteria", CriterionFactory)]
+)
+def test_admin_lists_query_count_same_for_1_and_20_rows(client, organiser, name, factory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    factory()
+    client.force_login(organiser)
+    client.get(reverse(f"{name}:index"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse(f"{name}:index"))
+    factory.create_batch(19)
+
+    with CaptureQueriesContext(connection) as twenty:
+        client.get(reverse(f"{name}:index"))
+
+    assert len(twenty) == len(one)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 
-from cms.services import ensure_home_page
+from cms.demo import build_site
 from competition.demo import build_innowacyjny_samorzad, build_lider_cyfryzacji
 from competition.services import ensure_organiser_group
 from entries.demo import (
@@ -61,11 +63,8 @@ class Command(BaseCommand):
     help = "Load the demo competitions, users and pages (safe to run again)."
 
     def handle(self, *args, **options) -> None:
-        with transaction.atomic():
-            ensure_home_page(
-                title="Konkursy cyfryzacji samorządów",
-                intro="<p>Zgłoszenia, ocena jury i ogłoszenia wyników konkursów.</p>",
-            )
+        # Page titles and texts made here are Polish content, whatever the shell's language.
+        with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
             build_lider_cyfryzacji()
             build_innowacyjny_samorzad()
             build_innowacyjny_samorzad_entries()
@@ -78,6 +77,7 @@ class Command(BaseCommand):
             )
             build_lider_cyfryzacji_results()
             build_innowacyjny_samorzad_jury()
+            build_site()
         self.stdout.write(self.style.SUCCESS("Demo loaded. Logins (demo only):"))
         for login in DEMO_LOGINS:
             self.stdout.write(

@@ -1,0 +1,68 @@
+"""Whole-page cache for anonymous visitors; published or unpublished pages bump its generation.
+
+Django's cache middleware would also cache pages for logged-in people and pages that set
+cookies; this caches only anonymous GETs of live Wagtail pages, which is what a results-day
+spike is made of.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.translation import get_language
+
+GENERATION_KEY = "pages:generation"
+
+
+def _generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+
+
+def invalidate() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def _key(request) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"pages:{_generation()}:{get_language()}:{request.get_host()}:{path}"
+
+
+def cacheable(request) -> bool:
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and not getattr(request, "is_preview", False)
+        and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    )
+
+
+def serve_cached(serve):
+    """Wrap Wagtail's serve chain (the `on_serve_page` hook)."""
+
+    def wrapper(page, request, args, kwargs):
+        if not cacheable(request):
+            return serve(page, request, args, kwargs)
+        key = _key(request)
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type = hit
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = serve(page, request, args, kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        if response.status_code == 200 and not response.cookies:
+            cache.set(
+                key, (response.content, response["Content-Type"]), settings.PAGE_CACHE_SECONDS
+            )
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    return wrapper

@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from competition.models import Award, AwardKind
+from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
+
+
+class AnnouncementPage(Page):
+    """The laureate announcement of an edition, rendered from a frozen snapshot only."""
+
+    edition = models.ForeignKey(
+        "competition.Edition", on_delete=models.PROTECT, related_name="+", verbose_name=_("edition")
+    )
+    snapshot = models.ForeignKey(
+        "scoring.ResultSnapshot",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("results snapshot"),
+    )
+    intro = RichTextField(_("editorial introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    settings_panels = [*Page.settings_panels, FieldPanel("snapshot", read_only=True)]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["cms.EditionPage"]
+    subpage_types = ["cms.LaureatePage"]
+
+    class Meta:
+        verbose_name = _("results announcement")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        pages = {
+            (p.category_id, p.entry_id): p
+            for p in LaureatePage.objects.child_of(self).live().public()
+        }
+        categories = []
+        for category in self.snapshot.payload["categories"]:
+            laureates = []
+            for row in category["ranking"]:
+                if not row["award"]:
+                    continue
+                place = (
+                    int(row["award"].split("_")[1]) if row["award"].startswith("place_") else None
+                )
+                laureates.append(
+                    {
+                        **row,
+                        "place": place,
+                        "prize": category["prizes"].get(str(place)) if place else None,
+                        "page": pages.get((category["id"], int(row["entry"]))),
+                    }
+                )
+            laureates.sort(key=lambda r: (r["place"] is None, r["place"] or 0, r["position"]))
+            categories.append({**category, "laureates": laureates})
+        context["categories"] = categories
+        return context
+
+
+class LaureatePage(Page):
+    """One awarded project; made with the announcement from an entry whose institution consented."""
+
+    entry = models.ForeignKey(
+        "entries.Entry", on_delete=models.PROTECT, related_name="+", verbose_name=_("entry")
+    )
+    category = models.ForeignKey(
+        "competition.Category",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    institution = models.ForeignKey(
+        "competition.Institution",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("institution"),
+    )
+    institution_name = models.CharField(_("institution"), max_length=250)
+    award = models.CharField(_("award"), max_length=20)
+    place = models.PositiveSmallIntegerField(_("place"), null=True, blank=True)
+    prize = models.DecimalField(
+        _("prize (PLN)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    description = RichTextField(_("description"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        InlinePanel("images", label=_("Image"), heading=_("Images")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("institution_name", boost=2),
+        index.AutocompleteField("institution_name"),
+        index.SearchField("summary"),
+        index.SearchField("description"),
+    ]
+    parent_page_types = ["cms.AnnouncementPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("laureate page")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.entry_id and not self.entry.consent_to_publish:
+            raise ValidationError(
+                _("The institution did not consent to publishing this project."), code="no_consent"
+            )
+
+    @property
+    def award_kind(self) -> str:
+        return AwardKind.PLACE if self.place else AwardKind.DISTINCTION
+
+    @property
+    def voivodeship_name(self) -> str:
+        return dict(VOIVODESHIP_CHOICES).get(self.institution.voivodeship, "")
+
+    @property
+    def first_image(self):
+        first = self.images.first()
+        return first.image if first else None
+
+
+class LaureateImage(Orderable):
+    page = ParentalKey(LaureatePage, on_delete=models.CASCADE, related_name="images")
+    image = models.ForeignKey(
+        "wagtailimages.Image", on_delete=models.CASCADE, related_name="+", verbose_name=_("image")
+    )
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=250,
+        help_text=_("What the image shows, for people who cannot see it. Required."),
+    )
+
+    panels = [FieldPanel("image"), FieldPanel("alt_text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("image")
+
+
+class ArchivePage(Page):
+    """Past editions and their laureates, filtered by year, category, kind and województwo."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("archive")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        awards = Award.objects.select_related(
+            "category__edition__competition", "institution"
+        ).order_by(
+            "-category__edition__year",
+            "category__edition__competition__name",
+            "category__sort_order",
+            "kind",
+            "place",
+        )
+        filters = {
+            "year": request.GET.get("year", ""),
+            "category": request.GET.get("category", ""),
+            "kind": request.GET.get("kind", ""),
+            "voivodeship": request.GET.get("voivodeship", ""),
+        }
+        if filters["year"].isdigit():
+            awards = awards.filter(category__edition__year=int(filters["year"]))
+        if filters["category"]:
+            awards = awards.filter(category__name=filters["category"])
+        if filters["kind"] in InstitutionKind.values:
+            awards = awards.filter(institution__kind=filters["kind"])
+        if filters["voivodeship"] in dict(VOIVODESHIP_CHOICES):
+            awards = awards.filter(institution__voivodeship=filters["voivodeship"])
+        awards = list(awards)
+        pages = {
+            (p.category_id, p.institution_id): p
+            for p in LaureatePage.objects.live()
+            .public()
+            .filter(locale=self.locale, category__in={a.category_id for a in awards})
+        }
+        for award in awards:
+            award.page = pages.get((award.category_id, award.institution_id))
+        context.update(
+            {
+                "awards": awards,
+                "filters": filters,
+                "years": Award.objects.values_list("category__edition__year", flat=True)
+                .distinct()
+                .order_by("-category__edition__year"),
+                "category_names": Award.objects.values_list("category__name", flat=True)
+                .distinct()
+                .order_by("category__name"),
+                "kinds": InstitutionKind.choices,
+                "voivodeships": VOIVODESHIP_CHOICES,
+            }
+        )
+        return context

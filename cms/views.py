@@ -1,0 +1,35 @@
+"""Public site views that are not Wagtail pages: search and robots.txt."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from wagtail.models import Locale, Page
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    results = []
+    page_obj = None
+    if query:
+        locale = Locale.get_active()
+        found = Page.objects.live().public().filter(locale=locale).specific().search(query)
+        page_obj = Paginator(found, 20).get_page(request.GET.get("page"))
+        results = list(page_obj)
+    return render(
+        request, "cms/search.html", {"query": query, "results": results, "page_obj": page_obj}
+    )
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /konto/",
+        "Disallow: /zgloszenia/",
+        "Disallow: /jury/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
