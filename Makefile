@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format demo messages migrate test-postgres clean
+.PHONY: run test test-browser lint format demo messages migrate test-postgres clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ format: $(STAMP)
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run --settings=cms.settings.test
 	$(PY) -m pytest
+
+# Journeys in Debian's Chromium against a live server on PostgreSQL; screenshots in artifacts/.
+test-browser: $(STAMP)
+	command -v chromium >/dev/null || apt-get install -y chromium
+	npm install --no-audit --no-fund --silent
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/judging} \
+		$(PY) -m pytest -m browser tests/browser
+	@echo "Screenshots: artifacts/screenshots/"
 
 test-postgres: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/judging} $(PY) -m pytest

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from competition.models import Category, Edition, Institution
@@ -164,14 +163,12 @@ class Entry(models.Model):
         return f"{self.number} {self.title}" if self.number else self.title
 
 
-class PrivateStorage(LazyObject):
-    """Attachments are kept outside MEDIA_ROOT so only the permission-checked view serves them."""
+def private_storage() -> FileSystemStorage:
+    """Attachments are kept outside MEDIA_ROOT so only the permission-checked view serves them.
 
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
-
-
-private_storage = PrivateStorage()
+    A callable, so migrations record the function rather than a settings-dependent path.
+    """
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

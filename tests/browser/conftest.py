@@ -1,0 +1,101 @@
+"""Browser journeys: Playwright driving Debian's Chromium against Django's live server."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make here are
+# ordinary blocking calls, so Django's guard against async contexts does not apply.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `apt-get install -y chromium` (make test-browser does)"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    contexts = []
+
+    def make(locale: str = "pl-PL"):
+        context = browser.new_context(
+            base_url=live_server.url, locale=locale, accept_downloads=True
+        )
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def check_axe(page, label: str) -> None:
+    """Fail on any serious or critical axe-core violation, printing them."""
+    if not AXE.exists():
+        pytest.fail("node_modules/axe-core is missing: run `npm install` (make test-browser does)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    if bad:
+        summary = [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]][:5],
+            }
+            for v in bad
+        ]
+        pytest.fail(
+            f"axe-core on {label} ({page.url}):\n{json.dumps(summary, indent=2, ensure_ascii=False)}"
+        )
+
+
+def login(page, email: str, password: str) -> None:
+    page.goto("/konto/login/")
+    page.get_by_label(re.compile("e-mail", re.I)).fill(email)
+    page.get_by_label(re.compile("hasło|password", re.I)).fill(password)
+    page.get_by_role("button", name=re.compile("zaloguj|sign in", re.I)).click()
+    page.wait_for_load_state("networkidle")
+
+
+def admin_login(page, username: str, password: str) -> None:
+    page.goto("/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
