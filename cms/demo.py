@@ -122,6 +122,7 @@ def build_site() -> None:
         title="Deklaracja dostępności",
         body=ACCESSIBILITY,
     )
+    services.grant_page_drafting(home=home)
     _translate_tree(home)
 
 

@@ -21,6 +21,25 @@ from .models import AnnouncementPage, CompetitionPage, EditionPage, HomePage, La
 
 
 @transaction.atomic
+def grant_page_drafting(*, home: Page) -> None:
+    """Organisers draft pages (announcements included); Wagtail's Moderators approve and publish."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupPagePermission
+
+    from competition.services import ensure_organiser_group
+
+    group = ensure_organiser_group()
+    for codename in ("add_page", "change_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=home,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
+
+
+@transaction.atomic
 def ensure_home_page(*, title: str, intro: str = "") -> HomePage:
     """Make a HomePage the root of the default site, replacing Wagtail's welcome page."""
     home = HomePage.objects.filter(locale=Locale.get_default()).first()

@@ -58,6 +58,8 @@ class EntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.edition = edition
         self.fields["category"].queryset = Category.objects.filter(edition=edition)
+        # The edition is fixed on this form, so the category's own name is what people look for.
+        self.fields["category"].label_from_instance = lambda category: category.name
         self.fields["institution"].queryset = institutions
         if self.instance.pk:
             # An entry never moves to another institution.
