@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
