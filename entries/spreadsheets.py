@@ -32,7 +32,7 @@ from competition.models import Category, Edition, Institution, Phase
 from competition.teryt import InstitutionKind
 
 from .models import Entry, EntryStatus
-from .services import allocate_entry_number, missing_fields
+from .services import EDITABLE_FIELDS, allocate_entry_number, missing_fields
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -209,25 +209,7 @@ def export_filename(edition: Edition) -> str:
 
 # The template's header, in its order; "number" is accepted and ignored (numbers are given out
 # on import, from the same counter as online submissions).
-IMPORT_COLUMNS = (
-    "number",
-    "category",
-    "institution",
-    "title",
-    "summary",
-    "description",
-    "implementation_start",
-    "implementation_end",
-    "budget",
-    "funding_sources",
-    "public_url",
-    "results",
-    "users_count",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "consent_to_publish",
-)
+IMPORT_COLUMNS = ("number", "category", "institution", *EDITABLE_FIELDS)
 REQUIRED_IMPORT_COLUMNS = ("category", "institution", "title")
 _TEXT_FIELDS = (
     "title",

@@ -15,6 +15,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
 from .models import Entry
+from .services import EDITABLE_FIELDS
 
 
 def _menu_item_for(permission: str) -> type[MenuItem]:
@@ -61,20 +62,7 @@ class EntryViewSet(SnippetViewSet):
         "checked_at",
         "checked_by",
         "rejection_reason",
-        "title",
-        "summary",
-        "description",
-        "implementation_start",
-        "implementation_end",
-        "budget",
-        "funding_sources",
-        "public_url",
-        "results",
-        "users_count",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "consent_to_publish",
+        *EDITABLE_FIELDS,
         "created_by",
         "created_at",
         "updated_at",
