@@ -39,6 +39,8 @@ def cacheable(request) -> bool:
         and not request.user.is_authenticated
         and not getattr(request, "is_preview", False)
         and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        # A pending flash message belongs to one visitor's page, never to the shared copy.
+        and not request.COOKIES.get("messages")
     )
 
 
