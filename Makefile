@@ -47,8 +47,8 @@ test-postgres: $(STAMP)
 
 # Message catalogues: extract, then compile (the compiled .mo files are committed).
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l pl -l en --ignore=.venv --no-obsolete
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l pl -l en --ignore=.venv --ignore=node_modules --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) db.sqlite3 artifacts

@@ -50,6 +50,20 @@ def award_label(award: str | None) -> str:
     return _("place %(roman)s") % {"roman": AWARD_LABELS.get(award, award)}
 
 
+def tie_break_label(value: str | None, criteria: dict) -> str:
+    """The engine's tie-break codes in words a jury reads."""
+    if not value:
+        return "—"
+    if value.startswith("criterion:"):
+        criterion = criteria.get(value.split(":", 1)[1])
+        return _("criterion: %(name)s") % {"name": criterion.name if criterion else value}
+    return {
+        "first_places": _("number of first places"),
+        "chair": _("chair's decision"),
+        "unresolved": _("awaiting the chair"),
+    }.get(value, value)
+
+
 def _rows(computed: results.CategoryResults) -> list[dict]:
     result = computed.result
     if result is None:
@@ -64,6 +78,7 @@ def _rows(computed: results.CategoryResults) -> list[dict]:
                 **row,
                 "object": entry,
                 "award_label": award_label(row["award"]),
+                "tie_break_label": tie_break_label(row["tie_break"], computed.criteria),
                 "confirmed_label": award_label(confirmed) if decision else "",
                 "other_ranks": {
                     m: row.get(f"rank_{m}") for m in aggregation.METHODS if m != result.method
