@@ -16,3 +16,19 @@ def organiser(db):
 @pytest.fixture
 def applicant(db):
     return UserFactory(username="applicant")
+
+
+def close_response(response) -> None:
+    """Close a streamed file response without dropping the test's database connection.
+
+    response.close() fires request_finished, whose close_old_connections would close the
+    connection of the test's transaction on PostgreSQL; the test client detaches it the same way.
+    """
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)

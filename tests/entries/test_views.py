@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from entries import services
 from entries.models import Entry, EntryStatus, Membership
+from tests.conftest import close_response
 from tests.entries.conftest import AFTER_DEADLINE
 from tests.entries.test_services import PDF
 from tests.factories import EntryFactory, InstitutionFactory, UserFactory
@@ -257,7 +258,7 @@ def test_attachment_download_by_role(client, entry, member, during_call, who, st
         client.force_login(request.getfixturevalue(who))
 
     response = client.get(reverse("entries:attachment_download", args=[entry.pk, attachment.pk]))
-    response.close()
+    close_response(response)
 
     assert response.status_code == status
 

@@ -18,6 +18,7 @@ from django.utils import translation
 from competition.models import Institution
 from entries.models import Attachment, Entry, EntryStatus, Membership, MembershipStatus
 from entries.services import register_institution
+from tests.conftest import close_response
 from tests.factories import (
     BASE,
     CategoryFactory,
@@ -143,7 +144,7 @@ def test_admin_entry_views_open_for_organiser(client, organiser, formal_check):
     responses = [client.get(url) for url in urls]
 
     for response in responses:
-        response.close()
+        close_response(response)
     assert [r.status_code for r in responses] == [200] * len(urls)
 
 

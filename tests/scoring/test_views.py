@@ -11,6 +11,7 @@ from django.urls import reverse
 from entries.models import Attachment
 from scoring import services
 from scoring.models import Recusal, ScoreSheet
+from tests.conftest import close_response
 from tests.factories import EntryFactory
 from tests.scoring.conftest import AFTER_SCORING, sheet_data
 
@@ -248,7 +249,7 @@ def test_juror_downloads_attachment_unless_recused(client, juror, entry, during_
     url = reverse("scoring:attachment", args=[entry.pk, attachment.pk])
 
     allowed = client.get(url)
-    allowed.close()
+    close_response(allowed)
     services.declare_recusal(juror=juror, entry=entry, reason="konflikt")
     refused = client.get(url)
 
