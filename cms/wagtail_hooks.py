@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
 from scoring.models import ResultSnapshot
@@ -32,6 +34,9 @@ def _invalidate(sender, **kwargs) -> None:
 
 page_published.connect(_invalidate, dispatch_uid="cms_cache_published")
 page_unpublished.connect(_invalidate, dispatch_uid="cms_cache_unpublished")
+# Cached pages are answered before Wagtail checks privacy, so a new restriction clears them.
+post_save.connect(_invalidate, sender=PageViewRestriction, dispatch_uid="cms_cache_restricted")
+post_delete.connect(_invalidate, sender=PageViewRestriction, dispatch_uid="cms_cache_unrestricted")
 
 
 def announcements(request: HttpRequest) -> HttpResponse:

@@ -304,3 +304,38 @@ def test_organiser_creates_announcement_from_admin(client, organiser, home):
     assert not page.live
     assert page.go_live_at == category.edition.results_date
     assert LaureatePage.objects.child_of(page).count() == 3
+
+
+def test_cached_page_is_answered_without_database_queries(client, home, django_assert_num_queries):
+    client.get("/")
+
+    with django_assert_num_queries(0):
+        response = client.get("/")
+
+    assert response["X-Page-Cache"] == "hit"
+    assert '<html lang="pl">' in response.content.decode()
+
+
+def test_cached_page_keeps_languages_apart(client, home):
+    from wagtail.models import Locale
+
+    home.copy_for_translation(Locale.objects.get(language_code="en"), alias=True)
+    client.get("/")
+    client.get("/en/")
+
+    polish = client.get("/")
+    english = client.get("/en/")
+
+    assert '<html lang="pl">' in polish.content.decode()
+    assert '<html lang="en">' in english.content.decode()
+
+
+def test_view_restriction_clears_the_page_cache(client, home):
+    from wagtail.models import PageViewRestriction
+
+    client.get("/")
+    PageViewRestriction.objects.create(page=home, restriction_type="login")
+
+    response = client.get("/")
+
+    assert response.status_code == 302
