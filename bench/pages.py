@@ -316,7 +316,8 @@ def wrk(
     load_before = os.getloadavg()[0]
     out = run([*cmd, url])
     load_after = os.getloadavg()[0]
-    lat = re.search(r"Latency\s+(\S+)\s+(\S+)\s+(\S+)", out)
+    # Only the "Thread Stats" row: values with units on one line (not "Latency Distribution").
+    lat = re.search(r"^\s*Latency[ \t]+([\d.]+\w+)[ \t]+([\d.]+\w+)[ \t]+([\d.]+\w+)", out, re.M)
     p50 = re.search(r"50%\s+(\S+)", out)
     p99 = re.search(r"99%\s+(\S+)", out)
     total = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", out)

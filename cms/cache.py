@@ -10,6 +10,7 @@ process and a publish in one process cannot clear the others.
 from __future__ import annotations
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,10 +18,22 @@ from django.http import HttpResponse
 from django.utils.translation import get_language
 
 GENERATION_KEY = "pages:generation"
+# A hit costs one cache round trip, not two: each process trusts the generation it last read
+# for this long, so a publish reaches every worker within a second.
+GENERATION_MEMO_SECONDS = 1.0
+_memo: dict[str, float] = {"generation": 0, "until": 0.0}
 
 
 def _generation() -> int:
     return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+
+
+def _memoised_generation() -> int | None:
+    now = time.monotonic()
+    if now >= _memo["until"]:
+        _memo["generation"] = cache.get(GENERATION_KEY) or 0
+        _memo["until"] = now + GENERATION_MEMO_SECONDS
+    return int(_memo["generation"]) or None
 
 
 def invalidate() -> None:
@@ -28,6 +41,7 @@ def invalidate() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, timeout=None)
+    _memo["until"] = 0.0
 
 
 def _key_for(request, generation: int) -> str:
@@ -93,7 +107,7 @@ class PageCacheMiddleware:
             and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
             and not request.COOKIES.get("messages")
         ):
-            generation = cache.get(GENERATION_KEY)
+            generation = _memoised_generation()
             hit = cache.get(_key_for(request, generation)) if generation else None
             if hit is not None:
                 content, content_type = hit
