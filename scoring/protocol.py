@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -54,6 +54,26 @@ def _safe_title(name: str, used: set[str]) -> str:
         title, n = f"{base[:26]} {n}", n + 1
     used.add(title)
     return title
+
+
+def iter_scores(scores: list[dict | list]) -> Iterator[tuple[int, int, int, int, float]]:
+    """The (category, entry, juror, criterion, value) rows of a snapshot's `scores`, lazily.
+
+    Reads the blocks `scoring.results.scores_payload` writes; kept here, not there, so
+    the protocol task does not import pandas with `scoring.results`. Snapshots frozen
+    before that form hold a list per score; they are immutable, so they are read as such.
+    """
+    for block in scores:
+        if isinstance(block, list):
+            category, entry, juror, criterion, value = block
+            yield category, entry, juror, criterion, value
+            continue
+        category, criteria = block["category"], block["criteria"]
+        for line in block["sheets"].splitlines():
+            entry, juror, *values = line.split(" ")
+            for criterion, value in zip(criteria, values, strict=True):
+                if value != "-":  # a criterion not scored on this sheet
+                    yield category, int(entry), int(juror), criterion, float(value)
 
 
 def write_protocol(
@@ -140,7 +160,8 @@ def write_protocol(
         [_("Category"), _("Number"), _("Title"), _("Juror"), _("Criterion"), _("Score")],
         [24, 15, 50, 24, 30, 9],
     )
-    for category_id, entry_id, juror_id, criterion_id, value in payload["scores"]:
+    # Lazily, a row at a time: the compact scores text is never expanded into a list.
+    for category_id, entry_id, juror_id, criterion_id, value in iter_scores(payload["scores"]):
         number, title = entries.get(entry_id, ("", ""))
         matrix.append(
             [

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import pandas as pd
@@ -323,11 +326,57 @@ def build_payload(edition: Edition) -> dict:
             for c in criteria
         ],
         "categories": [_category_payload(compute(c)) for c in categories],
-        "scores": [
-            [int(r.category), int(r.entry), int(r.juror), int(r.criterion), float(r.score)]
-            for r in scores.itertuples()
-        ],
+        "scores": scores_payload(
+            (
+                (int(r.category), int(r.entry), int(r.juror), int(r.criterion), float(r.score))
+                for r in scores.itertuples()
+            ),
+            categories=[c.pk for c in categories],
+            criteria=[c.pk for c in criteria],
+        ),
     }
+
+
+ScoreRow = tuple[int, int, int, int, float]
+MISSING = "-"
+
+
+def scores_payload(
+    rows: Iterable[ScoreRow], *, categories: Sequence[int], criteria: Sequence[int]
+) -> list[dict]:
+    """Every score of the snapshot, one text line per score sheet, a block per category.
+
+    `rows` are (category, entry, juror, criterion, value). Each block is
+    `{"category": id, "criteria": [ids], "sheets": "entry juror v1 v2 ...\\n..."}`: a line
+    per sheet with its values in the block's criteria order ("-" where a criterion was
+    not scored), sorted by entry and juror. One string per category, not a JSON number
+    per score, because the protocol task parses the whole payload: 3M scores as JSON
+    numbers take several hundred MB as Python objects, as text a few dozen. The text is
+    still canonical (floats in `repr` form, which reads back exactly) and under the
+    digest. `scoring.protocol.iter_scores` reads it back.
+    """
+    category_order = {pk: i for i, pk in enumerate(categories)}
+    criterion_order = {pk: i for i, pk in enumerate(criteria)}
+    unknown = len(criterion_order)
+
+    def criterion_key(pk: int) -> tuple[int, int]:
+        return criterion_order.get(pk, unknown), pk
+
+    ordered = sorted(
+        rows,
+        key=lambda r: (category_order.get(r[0], len(category_order)), r[0], r[1], r[2]),
+    )
+    blocks = []
+    for category, group in groupby(ordered, key=itemgetter(0)):
+        sheet_rows = list(group)
+        used = sorted({r[3] for r in sheet_rows}, key=criterion_key)
+        lines = []
+        for (entry, juror), sheet in groupby(sheet_rows, key=itemgetter(1, 2)):
+            values = {r[3]: r[4] for r in sheet}
+            texts = [repr(float(values[c])) if c in values else MISSING for c in used]
+            lines.append(" ".join([str(entry), str(juror), *texts]))
+        blocks.append({"category": category, "criteria": used, "sheets": "\n".join(lines)})
+    return blocks
 
 
 @transaction.atomic

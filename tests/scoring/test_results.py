@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from competition.models import Award
 from scoring import protocol, results, services
-from scoring.models import ProtocolExport, ResultSnapshot
+from scoring.models import ProtocolExport, ResultSnapshot, Score
 from tests.factories import BASE, EntryFactory, UserFactory
 from tests.scoring.conftest import DURING_SCORING
 
@@ -209,7 +209,7 @@ def test_freeze_refused_for_chair(scored, category, chair):
     assert excinfo.value.code == "forbidden"
 
 
-def test_protocol_workbook_read_back_equals_snapshot(scored, category, organiser):
+def test_protocol_workbook_read_back_equals_snapshot(scored, category, organiser, juror, chair):
     snapshot = freeze(category, organiser, scored)
     buffer = io.BytesIO()
 
@@ -229,8 +229,51 @@ def test_protocol_workbook_read_back_equals_snapshot(scored, category, organiser
     ]
     assert [r[-1] for r in rows] == ["miejsce 1", "miejsce 2", "miejsce 3"]
     scores = list(workbook["Oceny"].iter_rows(min_row=2, values_only=True))
-    assert len(scores) == len(snapshot.payload["scores"]) == 12
+    assert len(scores) == len(list(protocol.iter_scores(snapshot.payload["scores"]))) == 12
     assert all(isinstance(r[5], int | float) for r in scores)
+    first_juror = min([juror, chair], key=lambda u: u.pk)
+    assert scores[0] == (
+        category.name,
+        "T-1",
+        scored[0].title,
+        first_juror.get_full_name() or first_juror.username,
+        "Innowacyjność",
+        8 if first_juror == juror else 9,
+    )
+
+
+def test_snapshot_scores_are_one_line_per_sheet_and_read_back_exactly(
+    scored, category, organiser, criteria, juror, chair
+):
+    snapshot = freeze(category, organiser, scored)
+
+    [block] = snapshot.payload["scores"]
+    assert block["category"] == category.pk
+    assert block["criteria"] == [c.pk for c in criteria]
+    # Sorted by entry, then juror; values in the criteria's order (juror: 8, 6; chair: 9, 7).
+    first_juror = min([juror, chair], key=lambda u: u.pk)
+    values = "8.0 6.0" if first_juror == juror else "9.0 7.0"
+    assert block["sheets"].splitlines()[0] == f"{scored[0].pk} {first_juror.pk} {values}"
+    assert len(block["sheets"].splitlines()) == 6
+    expected = {
+        (category.pk, s.sheet.entry_id, s.sheet.juror_id, s.criterion_id, float(s.value))
+        for s in Score.objects.select_related("sheet")
+    }
+    assert set(protocol.iter_scores(snapshot.payload["scores"])) == expected
+
+
+def test_scores_payload_marks_criteria_missing_from_a_sheet():
+    rows = [(2, 10, 5, 102, 6.5), (1, 11, 5, 101, 7.25), (1, 10, 6, 101, 3.0), (1, 10, 5, 102, 4.0)]
+
+    blocks = results.scores_payload(rows, categories=[1, 2], criteria=[101, 102])
+
+    assert blocks == [
+        {"category": 1, "criteria": [101, 102], "sheets": "10 5 - 4.0\n10 6 3.0 -\n11 5 7.25 -"},
+        {"category": 2, "criteria": [102], "sheets": "10 5 6.5"},
+    ]
+    assert sorted(protocol.iter_scores(blocks)) == sorted(rows)
+    # Snapshots frozen before the compact form keep a list per score.
+    assert list(protocol.iter_scores([list(r) for r in rows])) == rows
 
 
 def test_protocol_task_builds_file_and_reports_progress(scored, category, organiser, client):
