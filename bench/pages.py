@@ -318,8 +318,8 @@ def wrk(
     load_after = os.getloadavg()[0]
     # Only the "Thread Stats" row: values with units on one line (not "Latency Distribution").
     lat = re.search(r"^\s*Latency[ \t]+([\d.]+\w+)[ \t]+([\d.]+\w+)[ \t]+([\d.]+\w+)", out, re.M)
-    p50 = re.search(r"50%\s+(\S+)", out)
-    p99 = re.search(r"99%\s+(\S+)", out)
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
     total = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", out)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
