@@ -28,8 +28,12 @@ docstrings of `rank`, `aggregate`, `juror_totals`, `krippendorff_alpha`,
   95th (method "higher"). With bootstrap=0, p_award is NaN / JSON null and
   the interval <NA> / null.
 - corr_with_others is NaN in the frame and null in JSON when undefined.
-- Per category a dense entries x jurors matrix is built: memory grows with
-  entries x jurors of the largest category.
+- `rank` stacks the dense entries x jurors matrices of all categories with
+  the same number of jurors into one array (layout.py) and computes every
+  statistic for the whole stack, with the same floating-point summation
+  order as one category at a time, so results do not depend on how
+  categories are grouped. Memory grows with the juror totals of the edition
+  (at most twice, for padding categories to similar sizes).
 
 Typical use::
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,19 @@ DEFAULT_SEED = 20240101
 DEFAULT_ROUNDS = 1000
 
 
+@dataclass(frozen=True)
+class Options:
+    """Validated options of `rank` / `rank_category`."""
+
+    method: str
+    places: int
+    distinctions: int
+    min_share: float | None
+    bootstrap: int
+    seed: int
+    other_methods: bool
+
+
 def check_method(method: str) -> None:
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
@@ -37,10 +51,31 @@ def string_codes(
     cheap on millions of rows; the second pass merges ids that only differ by
     type (1 and "1") and sorts, so code order equals string order.
     """
+    raw, remap, uniques = raw_codes(values, name=name, fill=fill)
+    raw = raw.astype(np.int64, copy=False)
+    return (raw if remap is None else remap[raw]), uniques
+
+
+def raw_codes(
+    values: pd.Series, *, name: str, fill: str | None = None
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """(row codes, map from row code to sorted-string code or None if identity,
+    sorted string uniques). Callers that map the codes on anyway (criteria to
+    table positions) compose the maps and gather the rows once.
+
+    The row codes of a categorical column keep its narrow integer type (int8,
+    int16, ...): comparing them is cheaper, but index with them only after
+    widening, as numpy gathers with narrow indices much more slowly.
+    """
     if isinstance(values.dtype, pd.CategoricalDtype):
         # Already coded (e.g. CSV read with dtype="category"): skip hashing.
         codes = values.cat.codes.to_numpy()
         uniques = values.cat.categories
+        if _sorted_strings(uniques) and not (codes < 0).any():
+            # read_csv and PostgreSQL reads give sorted string categories: the
+            # codes already follow string order, so skip the re-sort of the uniques.
+            return codes, None, np.asarray(uniques, dtype=object)
+        codes = codes.astype(np.int64)
     else:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if (codes < 0).any():
@@ -50,7 +85,59 @@ def string_codes(
         codes = np.where(codes < 0, len(uniques) - 1, codes)
     as_str = np.array([str(u) for u in uniques], dtype=object)
     remap, sorted_uniques = pd.factorize(as_str, sort=True)
-    return remap[codes].astype(np.int64), np.asarray(sorted_uniques, dtype=object)
+    return codes, remap.astype(np.int64), np.asarray(sorted_uniques, dtype=object)
+
+
+def _sorted_strings(index: pd.Index) -> bool:
+    """True when every label is a str and the labels strictly increase."""
+    return (
+        pd.api.types.infer_dtype(index, skipna=False) == "string"
+        and index.is_monotonic_increasing
+        and index.is_unique
+    )
+
+
+def segment_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Sum of values[starts[i] : starts[i] + lengths[i]] for each i, bit for bit
+    what `values[a:b].sum()` gives.
+
+    numpy sums a 1-D run pairwise, so the rounding depends on the run's length;
+    np.add.reduceat does not reproduce it. Runs of equal length are gathered
+    into one 2-D block whose row sums take the same pairwise path, so uniform
+    categories cost one call and the results stay identical to a per-category
+    loop.
+    """
+    out = np.zeros(len(starts))
+    if not len(starts):
+        return out
+    for length in np.unique(lengths):
+        if length == 0:
+            continue
+        sel = np.flatnonzero(lengths == length)
+        if len(sel) == 1:
+            s = starts[sel[0]]
+            out[sel[0]] = values[s : s + length].sum()
+            continue
+        out[sel] = values[starts[sel, None] + np.arange(length)].sum(axis=1)
+    return out
+
+
+def stable_argsort(keys: np.ndarray) -> np.ndarray:
+    """np.argsort(keys, kind="stable") for non-negative integer keys.
+
+    numpy radix-sorts 16-bit integers, far faster than its stable sort of
+    64-bit ones; keys below 2**32 take two 16-bit passes (low half, then high).
+    """
+    if not len(keys):
+        return np.zeros(0, dtype=np.intp)
+    top = int(keys.max())
+    if keys.dtype.kind not in "iu" or int(keys.min()) < 0 or top >= 1 << 32:
+        return np.argsort(keys, kind="stable")
+    order = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    if top >= 1 << 16:
+        high = (keys[order] >> 16).astype(np.uint16)
+        order = order[np.argsort(high, kind="stable")]
+    return order
 
 
 def tol_groups(prev: np.ndarray, values: np.ndarray, tol: float) -> np.ndarray:
@@ -65,7 +152,11 @@ def tol_groups(prev: np.ndarray, values: np.ndarray, tol: float) -> np.ndarray:
     if n == 0:
         return out
     v = np.where(np.isnan(values), -np.inf, values)
-    order = np.lexsort((-v, prev))
+    # Sort by (prev, -v). Equal values land in one group whatever their order,
+    # so the value sort may be unstable (quicksort, several times faster than
+    # a stable float sort); the group ids are then a stable radix sort.
+    by_value = np.argsort(-v)
+    order = by_value[stable_argsort(prev[by_value])]
     sg, sv = prev[order], v[order]
     new = np.ones(n, dtype=bool)
     with np.errstate(invalid="ignore"):
@@ -75,14 +166,24 @@ def tol_groups(prev: np.ndarray, values: np.ndarray, tol: float) -> np.ndarray:
     return out
 
 
-def competition_rank(values: np.ndarray) -> np.ndarray:
-    """Standard competition ranking (1, 2, 2, 4), highest value first."""
+def competition_rank(values: np.ndarray, within: np.ndarray | None = None) -> np.ndarray:
+    """Standard competition ranking (1, 2, 2, 4), highest value first.
+
+    With `within` (group codes, e.g. categories) each group is ranked on its
+    own, all groups in one pass.
+    """
     n = len(values)
-    groups = tol_groups(np.zeros(n, dtype=np.int64), values, TOL)
-    # A group's rank is one plus the number of entries in better groups.
+    prev = np.zeros(n, dtype=np.int64) if within is None else np.asarray(within, dtype=np.int64)
+    groups = tol_groups(prev, values, TOL)
+    # A group's rank is one plus the number of entries in better groups of the
+    # same `within` group; tol groups are ordered by `within` first.
     sizes = np.bincount(groups, minlength=groups.max() + 1 if n else 0)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    return (starts[groups] + 1).astype(np.int64)
+    if within is None:
+        return (starts[groups] + 1).astype(np.int64)
+    counts = np.bincount(prev) if n else np.zeros(0, dtype=np.int64)
+    offset = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    return (starts[groups] - offset[prev] + 1).astype(np.int64)
 
 
 def py_float(value: Any) -> float | None:

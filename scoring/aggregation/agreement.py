@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._base import TOL
+from ._base import TOL, segment_sums
+from .layout import Layout, Pooled, col_values, row_values
+from .methods import masked, sum_entries, sum_jurors
 
 
 def _as_matrix(matrix: pd.DataFrame | np.ndarray | list) -> np.ndarray:
@@ -83,14 +85,9 @@ def icc(matrix: pd.DataFrame | np.ndarray | list) -> dict[str, float] | None:
     ss_rows = k * ((x.mean(axis=1) - grand) ** 2).sum()
     ss_cols = n * ((x.mean(axis=0) - grand) ** 2).sum()
     ss_err = ((x - grand) ** 2).sum() - ss_rows - ss_cols
-    bms = ss_rows / (n - 1)
-    jms = ss_cols / (k - 1)
-    ems = ss_err / ((n - 1) * (k - 1))
-    single = bms + (k - 1) * ems + k * (jms - ems) / n
-    average = bms + (jms - ems) / n
-    if abs(single) <= TOL or abs(average) <= TOL:
-        return None
-    return {"ICC2_1": float((bms - ems) / single), "ICC2_k": float((bms - ems) / average)}
+    return _icc_from_sums(
+        np.array([ss_rows]), np.array([ss_cols]), np.array([ss_err]), np.array([n]), np.array([k])
+    )[0]
 
 
 def juror_agreement(matrix: np.ndarray, jurors: np.ndarray) -> pd.DataFrame:
@@ -106,37 +103,181 @@ def juror_agreement(matrix: np.ndarray, jurors: np.ndarray) -> pd.DataFrame:
     spread jurors' totals normally have; with fewer than 2 totals only the
     correlation can flag.
     """
-    mask = ~np.isnan(matrix)
-    filled = np.where(mask, matrix, 0.0)
-    row_n = mask.sum(axis=1, keepdims=True)
-    row_sum = filled.sum(axis=1, keepdims=True)
-    compared = mask & (row_n >= 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        others = np.where(compared, (row_sum - filled) / (row_n - 1), 0.0)
-    own = np.where(compared, filled, 0.0)
-    cnt = compared.sum(axis=0)
-    safe = np.maximum(cnt, 1)
-    bias = np.where(cnt > 0, (own - others).sum(axis=0) / safe, 0.0)
-
-    mx = own.sum(axis=0) / safe
-    my = others.sum(axis=0) / safe
-    dx = np.where(compared, own - mx, 0.0)
-    dy = np.where(compared, others - my, 0.0)
-    vx, vy = (dx**2).sum(axis=0), (dy**2).sum(axis=0)
-    usable = (cnt >= 3) & (vx > TOL * TOL * safe) & (vy > TOL * TOL * safe)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        corr = np.where(usable, (dx * dy).sum(axis=0) / np.sqrt(vx * vy), np.nan)
-
-    values = matrix[mask]
+    scored, bias, corr = juror_kernel(matrix)
+    values = matrix[~np.isnan(matrix)]
     sd = values.std(ddof=1) if len(values) >= 2 else np.nan
-    with np.errstate(invalid="ignore"):
-        flagged = (np.nan_to_num(corr, nan=0.0) < 0) | (np.abs(bias) > 2 * sd)
     return pd.DataFrame(
         {
             "juror": np.asarray(jurors, dtype=object),
-            "entries_scored": mask.sum(axis=0).astype(np.int64),
+            "entries_scored": scored.astype(np.int64),
             "mean_bias": bias.astype(float),
             "corr_with_others": corr,
-            "flagged": flagged.astype(bool),
+            "flagged": juror_flags(bias, corr, sd),
         }
     )
+
+
+def juror_kernel(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(entries_scored, mean_bias, corr_with_others) per juror column of an
+    entries x jurors matrix or of a stack of them (see layout.py)."""
+    mask = ~np.isnan(matrix)
+    filled = masked(matrix, mask, 0.0)
+    row_n = mask.sum(axis=1, keepdims=True)
+    row_sum = sum_jurors(filled, keepdims=True)
+    compared = mask & (row_n >= 2)
+    # Every juror scored every entry (the usual panel): the masks select
+    # everything, so skip them; the arithmetic is the same.
+    everyone = bool(compared.all())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        others = (row_sum - filled) / (row_n - 1)
+    if not everyone:
+        others = np.where(compared, others, 0.0)
+    own = filled if everyone else np.where(compared, filled, 0.0)
+    cnt = compared.sum(axis=0)
+    safe = np.maximum(cnt, 1)
+    bias = np.where(cnt > 0, sum_entries(own - others) / safe, 0.0)
+
+    mx = sum_entries(own, keepdims=True) / safe[None]
+    my = sum_entries(others, keepdims=True) / safe[None]
+    dx, dy = own - mx, others - my
+    if not everyone:
+        dx, dy = np.where(compared, dx, 0.0), np.where(compared, dy, 0.0)
+    vx, vy = sum_entries(dx * dx), sum_entries(dy * dy)
+    usable = (cnt >= 3) & (vx > TOL * TOL * safe) & (vy > TOL * TOL * safe)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = np.where(usable, sum_entries(dx * dy) / np.sqrt(vx * vy), np.nan)
+    return mask.sum(axis=0), bias, corr
+
+
+def juror_flags(bias: np.ndarray, corr: np.ndarray, sd: float | np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        flagged = (np.nan_to_num(corr, nan=0.0) < 0) | (np.abs(bias) > 2 * sd)
+    return flagged.astype(bool)
+
+
+def stacked_agreement(
+    layout: Layout, pooled: Pooled
+) -> tuple[list[float | None], list[dict[str, float] | None], dict[str, np.ndarray]]:
+    """Alpha, ICC per category of layout.cats and the juror columns, all at once.
+
+    Same definitions and, bit for bit, the same figures as
+    `krippendorff_alpha(matrix)`, `icc(matrix)` and `juror_agreement` per
+    category: whole-category sums go through `segment_sums` in the order the
+    per-category code sums them. `pooled` holds the sums over all of each
+    category's totals, reused where a statistic runs over all of them.
+    """
+    cats = layout.cats
+    pos = np.full(len(layout.row_bounds), -1)
+    pos[cats] = np.arange(len(cats))
+    k = np.diff(layout.col_bounds)[cats]
+    row_k = np.diff(layout.col_bounds)[layout.row_cat]
+    complete = layout.row_n == row_k
+    term, row_sum = [], []
+    colsum = np.zeros(len(layout.col_cat))
+    juror: dict[str, list[np.ndarray]] = {"scored": [], "bias": [], "corr": []}
+    for stack in layout.stacks:
+        x = stack.matrix
+        mask = ~np.isnan(x)
+        m = mask.sum(axis=1)
+        total = sum_jurors(masked(x, mask, 0.0))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            unit_mean = total / m
+            ss_unit = sum_jurors(masked(x - unit_mean[:, None], mask, 0.0) ** 2)
+            term.append(2 * m * ss_unit / (m - 1))
+        row_sum.append(total)
+        if x.shape[1] >= 2:
+            full = np.zeros((x.shape[0], x.shape[2]), dtype=bool)
+            full[stack.row_place, stack.row_slot] = complete[stack.rows]
+            colsum[stack.cols] = sum_entries(np.where(full[:, None], x, 0.0)).ravel()
+        for key, value in zip(("scored", "bias", "corr"), juror_kernel(x), strict=True):
+            juror[key].append(value)
+
+    # Krippendorff's alpha over pairable rows (2+ totals).
+    pairable = layout.row_n >= 2
+    d_o = _category_sums(layout.row_cat[pairable], row_values(layout, term)[pairable], cats)[0]
+    if pairable.all():
+        # Every entry has 2+ totals: alpha's values are all the totals.
+        n, ss_total = pooled.n, pooled.ss
+    else:
+        p_sheet = pairable[layout.sheet_row]
+        s_cat, values = layout.sheet_cat[p_sheet], layout.sheet_total[p_sheet]
+        total, n = _category_sums(s_cat, values, cats)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dev = values - np.repeat(total / n, n)
+        ss_total = _category_sums(s_cat, dev**2, cats)[0]
+    units = np.bincount(pos[layout.row_cat[pairable]], minlength=len(cats))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # The per-category formula, element by element (same float operations).
+        d_e = 2 * ss_total / (n - 1)
+        value = 1 - (d_o / n) / d_e
+    undefined = (units < 2) | (ss_total <= TOL * TOL * n)
+    alpha = [None if u else float(v) for u, v in zip(undefined.tolist(), value, strict=True)]
+
+    # ICC(2,1)/(2,k) over the rows every juror of the category scored.
+    everyone = bool(complete.all())
+    if everyone:
+        # Every juror scored every entry: ICC's values are all the totals.
+        grand, size = pooled.mean, pooled.n
+    else:
+        c_sheet = complete[layout.sheet_row]
+        s_cat, values = layout.sheet_cat[c_sheet], layout.sheet_total[c_sheet]
+        total, size = _category_sums(s_cat, values, cats)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            grand = total / size
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_rows = size // np.maximum(k, 1)
+        row_mean = row_values(layout, row_sum) / row_k
+        ss_rows = (
+            k
+            * _category_sums(
+                layout.row_cat[complete],
+                ((row_mean - grand[pos[layout.row_cat]]) ** 2)[complete],
+                cats,
+            )[0]
+        )
+        if everyone:
+            ss_x = pooled.ss
+        else:
+            ss_x = _category_sums(s_cat, (values - np.repeat(grand, size)) ** 2, cats)[0]
+        col_mean = colsum / n_rows[pos[layout.col_cat]]
+        col_dev = (col_mean - grand[pos[layout.col_cat]]) ** 2
+        # A category's juror columns are contiguous: k-long segments.
+        ss_cols = n_rows * segment_sums(col_dev, layout.col_bounds[cats], k)
+        icc_all = _icc_from_sums(ss_rows, ss_cols, ss_x - ss_rows - ss_cols, n_rows, k)
+    icc_out = [
+        None if n_i < 2 or k_i < 2 else icc_i
+        for n_i, k_i, icc_i in zip(n_rows.tolist(), k.tolist(), icc_all, strict=True)
+    ]
+
+    scored = col_values(layout, juror["scored"], np.int64)
+    bias, corr = col_values(layout, juror["bias"]), col_values(layout, juror["corr"])
+    flagged = juror_flags(bias, corr, pooled.sample_sd[pos[layout.col_cat]])
+    cols = {"scored": scored, "bias": bias, "corr": corr, "flagged": flagged}
+    return alpha, icc_out, cols
+
+
+def _category_sums(
+    cat: np.ndarray, values: np.ndarray, cats: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(sum, count) of `values` per category of `cats`; `cat` sorted."""
+    bounds = np.searchsorted(cat, np.concatenate((cats, cats + 1)))
+    starts, n = bounds[: len(cats)], bounds[len(cats) :] - bounds[: len(cats)]
+    return segment_sums(values, starts, n), n
+
+
+def _icc_from_sums(
+    ss_rows: np.ndarray, ss_cols: np.ndarray, ss_err: np.ndarray, n: np.ndarray, k: np.ndarray
+) -> list[dict[str, float] | None]:
+    """ICC(2,1) and ICC(2,k) from the sums of squares, per category (arrays)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        bms = ss_rows / (n - 1)
+        jms = ss_cols / (k - 1)
+        ems = ss_err / ((n - 1) * (k - 1))
+        single = bms + (k - 1) * ems + k * (jms - ems) / n
+        average = bms + (jms - ems) / n
+        icc1, icck = (bms - ems) / single, (bms - ems) / average
+    degenerate = (np.abs(single) <= TOL) | (np.abs(average) <= TOL)
+    return [
+        None if bad else {"ICC2_1": float(a), "ICC2_k": float(b)}
+        for bad, a, b in zip(degenerate.tolist(), icc1.tolist(), icck.tolist(), strict=True)
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._base import METHODS, TOL, TRIM_MIN_JURORS, check_method, string_codes, tol_groups
+from ._base import METHODS, TOL, TRIM_MIN_JURORS, check_method, string_codes
 
 
 def dense(entry: np.ndarray, juror: np.ndarray, values: np.ndarray) -> tuple:
@@ -22,17 +22,57 @@ def dense(entry: np.ndarray, juror: np.ndarray, values: np.ndarray) -> tuple:
     return e_codes, j_codes, matrix
 
 
+# The kernels below take a matrix entries x jurors (axis 0 = entries, axis 1 =
+# jurors), or a stack of them, entries x jurors x categories, padded with NaN
+# rows, so that `rank` runs all categories of one panel size in a few numpy
+# calls (see layout.py). Entries outermost keeps sums over entries fast (the
+# inner loop runs over jurors x categories), and the two helpers make every
+# float sum of a stack bit for bit the per-category one.
+
+
+def sum_jurors(values: np.ndarray, keepdims: bool = False) -> np.ndarray:
+    """Row sums over jurors, as numpy sums one category's rows (pairwise).
+
+    A stack sums axis 1 in order, the same as pairwise below 8 jurors; from 8
+    on, a copy with jurors last takes numpy's pairwise path itself.
+    """
+    if values.ndim == 3 and values.shape[1] >= 8 and values.shape[2] > 1:
+        out = np.ascontiguousarray(np.moveaxis(values, 1, -1)).sum(axis=-1)
+        return out[:, None] if keepdims else out
+    return values.sum(axis=1, keepdims=keepdims)
+
+
+def sum_entries(values: np.ndarray, keepdims: bool = False) -> np.ndarray:
+    """Column sums over entries, as numpy sums one category's columns.
+
+    numpy adds rows in order (padding rows add zeros at the end), except for
+    a single juror, where it sums the column pairwise: single-juror stacks hold
+    categories of equal length only, and are summed from a copy with entries
+    last so that they take the same pairwise path.
+    """
+    if values.ndim == 3 and values.shape[1] == 1 and values.shape[2] > 1:
+        out = np.ascontiguousarray(np.moveaxis(values, 0, -1)).sum(axis=-1)
+        return out[None] if keepdims else out
+    return values.sum(axis=0, keepdims=keepdims)
+
+
+def masked(values: np.ndarray, mask: np.ndarray, fill: float) -> np.ndarray:
+    """np.where(mask, values, fill); `values` itself (do not write to it) when
+    nothing is masked, as in a complete panel, which saves a pass."""
+    return values if mask.all() else np.where(mask, values, fill)
+
+
 def row_sum_count(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     mask = ~np.isnan(matrix)
-    return np.where(mask, matrix, 0.0).sum(axis=1), mask.sum(axis=1)
+    return sum_jurors(masked(matrix, mask, 0.0)), mask.sum(axis=1)
 
 
-def sorted_median(sorted_rows: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """Median of rows sorted ascending with NaN last, n valid values per row."""
+def sorted_median(sorted_rows: np.ndarray, n: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Median along `axis` of values sorted ascending with NaN last, n valid each."""
     safe = np.maximum(n, 1)
-    lo = np.take_along_axis(sorted_rows, ((safe - 1) // 2)[..., None], axis=-1)[..., 0]
-    hi = np.take_along_axis(sorted_rows, (safe // 2)[..., None], axis=-1)[..., 0]
-    return np.where(n > 0, (lo + hi) / 2, np.nan)
+    lo = np.take_along_axis(sorted_rows, np.expand_dims((safe - 1) // 2, axis), axis=axis)
+    hi = np.take_along_axis(sorted_rows, np.expand_dims(safe // 2, axis), axis=axis)
+    return np.where(n > 0, (lo.squeeze(axis) + hi.squeeze(axis)) / 2, np.nan)
 
 
 def trimmed_from_parts(
@@ -48,17 +88,16 @@ def trimmed_from_parts(
 def zscores(matrix: np.ndarray) -> np.ndarray:
     """Per-juror standardised totals, population SD (ddof=0); SD 0 gives z = 0."""
     mask = ~np.isnan(matrix)
-    filled = np.where(mask, matrix, 0.0)
-    count = mask.sum(axis=0)
-    mu = filled.sum(axis=0) / np.maximum(count, 1)
-    dev = np.where(mask, matrix - mu, 0.0)
-    sd = np.sqrt((dev**2).sum(axis=0) / np.maximum(count, 1))
+    filled = masked(matrix, mask, 0.0)
+    count = mask.sum(axis=0, keepdims=True)
+    mu = sum_entries(filled, keepdims=True) / np.maximum(count, 1)
+    dev = masked(matrix - mu, mask, 0.0)
+    sd = np.sqrt(sum_entries(dev**2, keepdims=True) / np.maximum(count, 1))
     # A juror who gave everything the same total (or scored one entry) has no
     # scale to standardise by; z = 0 makes that juror neutral.
     flat = sd <= TOL
-    z = dev / np.where(flat, 1.0, sd)
-    z[:, flat] = 0.0
-    return np.where(mask, z, np.nan)
+    z = np.where(flat, 0.0, dev / np.where(flat, 1.0, sd))
+    return masked(z, mask, np.nan)
 
 
 def borda_scores(matrix: np.ndarray) -> np.ndarray:
@@ -66,31 +105,53 @@ def borda_scores(matrix: np.ndarray) -> np.ndarray:
 
     r = 1 is the juror's best entry and n the number of entries that juror scored
     in the category; a juror with a single entry gives it the neutral 0.5.
+    Totals closer than 1e-9 to a sorted neighbour share a rank (chaining).
     """
-    out = np.full(matrix.shape, np.nan)
-    for j in range(matrix.shape[1]):
-        rows = np.flatnonzero(~np.isnan(matrix[:, j]))
-        n = len(rows)
-        if n == 1:
-            out[rows, j] = 0.5
-            continue
-        if n == 0:
-            continue
-        groups = tol_groups(np.zeros(n, dtype=np.int64), matrix[rows, j], TOL)
-        sizes = np.bincount(groups)
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        # Average of the 1-based positions start+1 .. start+size.
-        avg_rank = starts + (sizes + 1) / 2
-        out[rows, j] = (n - avg_rank[groups]) / (n - 1)
-    return out
+    # Every juror column at once, as contiguous rows (one per juror and
+    # category): sort best first (unscored last), cut where the gap to the
+    # next total reaches TOL, then each tie group's first and last sorted
+    # place give its average rank. Equal totals share a group, so the sort
+    # need not be stable. Flat indices instead of take/put_along_axis, and
+    # int32 places, because this runs over every juror total of an edition.
+    if not matrix.size:
+        return np.full(matrix.shape, np.nan)
+    cols = np.ascontiguousarray(np.moveaxis(matrix, 0, -1))
+    n_rows = cols.shape[-1]
+    rows = cols.reshape(-1, n_rows)
+    mask = ~np.isnan(rows)
+    n = mask.sum(axis=1, keepdims=True)
+    order = np.argsort(masked(-rows, mask, np.inf), axis=1)
+    order += (np.arange(rows.shape[0]) * n_rows)[:, None]
+    ranked = rows.reshape(-1)[order]
+    place = np.arange(n_rows, dtype=np.int32)
+    with np.errstate(invalid="ignore"):
+        cut = ranked[:, :-1] - ranked[:, 1:] >= TOL
+    starts_group = np.ones(ranked.shape, dtype=bool)
+    starts_group[:, 1:] = cut
+    ends_group = np.ones(ranked.shape, dtype=bool)
+    ends_group[:, :-1] = cut
+    ends_group |= place == n - 1
+    first = np.maximum.accumulate(place * starts_group, axis=1)
+    last = np.where(ends_group, place, np.int32(n_rows))[:, ::-1]
+    last = np.minimum.accumulate(last, axis=1)[:, ::-1]
+    size = last - first + 1
+    avg_rank = first + (size + 1) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        points = np.where(n == 1, 0.5, (n - avg_rank) / (n - 1))
+    out = np.empty(rows.size)
+    out[order] = np.where(place < n, points, np.nan)
+    return np.ascontiguousarray(np.moveaxis(out.reshape(cols.shape), -1, 0))
 
 
-def aggregate_matrix(matrix: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray | None]:
+def aggregate_matrix(
+    matrix: np.ndarray, method: str, pooled: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Aggregate per entry (row) and, for mean-type methods, the per-juror values
     the bootstrap should average (None for median/trimmed, which need the totals).
 
     zscore is reported in points: mu + sigma * mean(z), mu and sigma the
-    category's pooled mean and population SD (ddof=0) of all juror totals.
+    category's pooled mean and population SD (ddof=0) of all juror totals. For
+    a stack of categories the caller passes `pooled` (mu, sigma per category).
     """
     check_method(method)
     total, n = row_sum_count(matrix)
@@ -101,19 +162,27 @@ def aggregate_matrix(matrix: np.ndarray, method: str) -> tuple[np.ndarray, np.nd
             values = zscores(matrix)
         else:
             values = borda_scores(matrix)
-        s, _ = row_sum_count(values)
+        s = total if method == "mean" else row_sum_count(values)[0]
         with np.errstate(invalid="ignore", divide="ignore"):
             agg = s / n
         if method == "zscore":
-            pooled = matrix[~np.isnan(matrix)]
-            mu = pooled.mean() if len(pooled) else 0.0
-            sigma = pooled.std() if len(pooled) else 0.0
+            if pooled is None:
+                values_1d = matrix[~np.isnan(matrix)]
+                mu = values_1d.mean() if len(values_1d) else 0.0
+                sigma = values_1d.std() if len(values_1d) else 0.0
+            else:
+                mu, sigma = pooled
             agg = mu + sigma * agg
         return agg, values
     if method == "median":
-        return sorted_median(np.sort(matrix, axis=1), n), None
-    hi = np.where(np.isnan(matrix), -np.inf, matrix).max(axis=1, initial=-np.inf)
-    lo = np.where(np.isnan(matrix), np.inf, matrix).min(axis=1, initial=np.inf)
+        # Sort with jurors as the contiguous last axis (a stack has them in the
+        # middle, where numpy sorts far more slowly).
+        rows = np.moveaxis(matrix, 1, -1).copy(order="C")  # a copy: sorted in place
+        rows.sort(axis=-1)
+        return sorted_median(rows, n, axis=-1), None
+    scored = ~np.isnan(matrix)
+    hi = masked(matrix, scored, -np.inf).max(axis=1, initial=-np.inf)
+    lo = masked(matrix, scored, np.inf).min(axis=1, initial=np.inf)
     return trimmed_from_parts(total, n, hi, lo), None
 
 

@@ -14,12 +14,14 @@ from ._base import (
     DEFAULT_SEED,
     METHODS,
     TOL,
+    Options,
     check_method,
     competition_rank,
     py_float,
     py_int,
 )
 from .agreement import icc, juror_agreement, krippendorff_alpha
+from .batch import rank_stacked
 from .bootstrap import bootstrap_confidence
 from .methods import aggregate_matrix, dense
 from .ranking import _INT_TOL, assign_awards, break_ties
@@ -53,17 +55,6 @@ class CategoryResult:
     award_threshold: float | None = None
 
 
-@dataclass(frozen=True)
-class _Options:
-    method: str
-    places: int
-    distinctions: int
-    min_share: float | None
-    bootstrap: int
-    seed: int
-    other_methods: bool
-
-
 def _options(
     method: str,
     places: int,
@@ -72,7 +63,7 @@ def _options(
     bootstrap: int,
     seed: int,
     other_methods: bool,
-) -> _Options:
+) -> Options:
     check_method(method)
     if places < 0 or distinctions < 0:
         raise ValueError("places and distinctions must be >= 0")
@@ -80,7 +71,7 @@ def _options(
         raise ValueError("min_share must lie in [0, 1]")
     if bootstrap < 0:
         raise ValueError("bootstrap must be >= 0 rounds")
-    return _Options(
+    return Options(
         method, int(places), int(distinctions), min_share, int(bootstrap), seed, other_methods
     )
 
@@ -121,13 +112,8 @@ def rank(
     """
     opts = _options(method, places, distinctions, min_share, bootstrap, seed, other_methods)
     prep = prepare(scores, criteria)
-    decisions = chair_decisions or {}
-    incomplete = _split_incomplete(prep)
-    return [
-        _rank_prepared(prep, c, opts, decisions.get(str(name)), incomplete)
-        for c, name in enumerate(prep.categories)
-        if prep.ce_bounds[c + 1] > prep.ce_bounds[c]
-    ]
+    ranked = np.flatnonzero(np.diff(prep.ce_bounds) > 0)
+    return _rank_many(prep, ranked, opts, chair_decisions or {})
 
 
 def rank_category(
@@ -158,13 +144,38 @@ def rank_category(
     if str(category) not in names:
         raise ValueError(f"no scores for category {category!r}")
     c = names.index(str(category))
-    return _rank_prepared(prep, c, opts, chair_decision, _split_incomplete(prep))
+    [result] = _rank_many(prep, np.array([c]), opts, {str(category): chair_decision})
+    return result
 
 
-def _split_incomplete(prep: Prepared) -> dict[str, pd.DataFrame]:
+def _rank_many(
+    prep: Prepared,
+    cats: np.ndarray,
+    opts: Options,
+    decisions: Mapping[str, Sequence[str] | None],
+) -> list[CategoryResult]:
+    """Results for the category codes `cats` (sorted), in that order."""
+    incomplete = _split_incomplete(prep, cats)
+    scored = np.diff(prep.sheet_bounds)[cats] > 0
+    stacked = rank_stacked(prep, cats[scored], opts, decisions, incomplete, _empty_incomplete())
+    results = []
+    for c in cats.tolist():
+        if c in stacked:
+            results.append(CategoryResult(**stacked[c]))
+        else:
+            # No counted sheet at all: nothing to stack; the plain
+            # per-category path gives the (empty) result.
+            name = str(prep.categories[c])
+            results.append(_rank_prepared(prep, c, opts, decisions.get(name), incomplete))
+    return results
+
+
+def _split_incomplete(prep: Prepared, cats: np.ndarray) -> dict[str, pd.DataFrame]:
     frame = prep.incomplete
     if frame.empty:
         return {}
+    if len(cats) < len(prep.categories):
+        frame = frame[frame["category"].isin([str(prep.categories[c]) for c in cats])]
     return {
         str(name): part.drop(columns="category").reset_index(drop=True)
         for name, part in frame.groupby("category", sort=False)
@@ -174,7 +185,7 @@ def _split_incomplete(prep: Prepared) -> dict[str, pd.DataFrame]:
 def _rank_prepared(
     prep: Prepared,
     c: int,
-    opts: _Options,
+    opts: Options,
     chair: Sequence[str] | None,
     incomplete: Mapping[str, pd.DataFrame],
 ) -> CategoryResult:
@@ -273,7 +284,7 @@ def _rank_prepared(
 
 
 def _threshold(
-    prep: Prepared, c: int, opts: _Options, agg: np.ndarray
+    prep: Prepared, c: int, opts: Options, agg: np.ndarray
 ) -> tuple[float | None, float | None, np.ndarray]:
     """(max possible aggregate, award threshold, eligible per entry)."""
     if opts.method == "borda":
