@@ -280,6 +280,11 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     )
     if not can_download_attachment(request.user, attachment):
         raise Http404
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """The file itself, after the caller has checked permission: PDFs download, images show."""
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=attachment.content_type == "application/pdf",

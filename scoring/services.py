@@ -29,6 +29,16 @@ class StaleSheet(ValidationError):
     """The sheet changed since the form was loaded (another tab or device)."""
 
 
+def _stale() -> StaleSheet:
+    return StaleSheet(
+        _(
+            "This score sheet was changed elsewhere (another tab or device). "
+            "The newest values are shown; check them and save again."
+        ),
+        code="stale",
+    )
+
+
 # Appointments ---------------------------------------------------------------------------------
 
 
@@ -213,13 +223,7 @@ def save_score_sheet(
     before = _snapshot(sheet)
     current = sheet.version if sheet else 0
     if version != current:
-        raise StaleSheet(
-            _(
-                "This score sheet was changed elsewhere (another tab or device). "
-                "The newest values are shown; check them and save again."
-            ),
-            code="stale",
-        )
+        raise _stale()
     status = SheetStatus.SUBMITTED if submit else SheetStatus.DRAFT
     now = timezone.now()
     if sheet is None:
@@ -234,13 +238,7 @@ def save_score_sheet(
                     submitted_at=now if submit else None,
                 )
         except IntegrityError:
-            raise StaleSheet(
-                _(
-                    "This score sheet was changed elsewhere (another tab or device). "
-                    "The newest values are shown; check them and save again."
-                ),
-                code="stale",
-            ) from None
+            raise _stale() from None
     else:
         updated = ScoreSheet.objects.filter(pk=sheet.pk, version=version).update(
             status=status,
@@ -250,13 +248,7 @@ def save_score_sheet(
             submitted_at=now if submit else sheet.submitted_at,
         )
         if updated != 1:
-            raise StaleSheet(
-                _(
-                    "This score sheet was changed elsewhere (another tab or device). "
-                    "The newest values are shown; check them and save again."
-                ),
-                code="stale",
-            )
+            raise _stale()
         sheet.refresh_from_db()
     sheet.scores.exclude(criterion_id__in=values).delete()
     for criterion_id, value in values.items():
@@ -278,22 +270,22 @@ def save_score_sheet(
 
 def jurors_missing_sheets(category: Category) -> list:
     """Jurors with at least one eligible, non-recused entry they have not submitted."""
-    entries = list(Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE))
-    missing = []
-    for juror in permissions.jurors_of(category):
-        recused = set(
-            Recusal.objects.filter(
-                juror=juror, entry__in=entries, lifted_at__isnull=True
-            ).values_list("entry_id", flat=True)
+    entries = set(
+        Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE).values_list(
+            "pk", flat=True
         )
-        done = set(
-            ScoreSheet.objects.filter(
-                juror=juror, entry__in=entries, status=SheetStatus.SUBMITTED
-            ).values_list("entry_id", flat=True)
-        )
-        if any(e.pk not in recused and e.pk not in done for e in entries):
-            missing.append(juror)
-    return missing
+    )
+    settled: dict[int, set[int]] = {}
+    recused = Recusal.objects.filter(entry_id__in=entries, lifted_at__isnull=True)
+    submitted = ScoreSheet.objects.filter(entry_id__in=entries, status=SheetStatus.SUBMITTED)
+    for juror_id, entry_id in [
+        *recused.values_list("juror_id", "entry_id"),
+        *submitted.values_list("juror_id", "entry_id"),
+    ]:
+        settled.setdefault(juror_id, set()).add(entry_id)
+    return [
+        juror for juror in permissions.jurors_of(category) if entries - settled.get(juror.pk, set())
+    ]
 
 
 def send_reminders(*, category: Category) -> int:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from competition.models import Category
 from entries.models import Attachment, Entry, EntryStatus
 from entries.text import render_description
+from entries.views import attachment_response
 
 from . import permissions, services
 from .forms import RecusalForm, ScoreSheetForm
@@ -176,15 +177,7 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileRespons
     entry = _get_entry_for_juror(request, pk)
     if services.active_recusal(juror=request.user, entry=entry):
         raise Http404
-    item = get_object_or_404(Attachment, pk=attachment_pk, entry=entry)
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=item.content_type == "application/pdf",
-        filename=item.original_name,
-        content_type=item.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(get_object_or_404(Attachment, pk=attachment_pk, entry=entry))
 
 
 def _get_category_for_chair(request: HttpRequest, pk: int) -> Category:
