@@ -45,6 +45,27 @@ def to_roman(number: int) -> str:
     return "".join(out)
 
 
+def rules_locked_errors(instance: models.Model, edition: Edition, fields: tuple[str, ...]):
+    """Refuse changes to the inputs of a ranking once scoring has opened.
+
+    Criteria (scale, step, weight, tie-break order) and categories' award rules feed the ranking;
+    changing them under scored sheets would rewrite results the jury already produced.
+    """
+    from .lifecycle import Action, verdict
+
+    allowed = verdict(Action.EDIT_RULES, edition)
+    if allowed:
+        return None
+    if instance.pk is None:
+        changed = True
+    else:
+        stored = type(instance).objects.filter(pk=instance.pk).values(*fields).first() or {}
+        changed = any(stored.get(name) != getattr(instance, name) for name in fields)
+    if not changed:
+        return None
+    return ValidationError(allowed.reason, code="rules_locked")
+
+
 class Competition(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -206,6 +227,8 @@ class Edition(models.Model):
             errors["scoring_closes_at"] = ValidationError(
                 _("Scoring must close after it opens."), code="phase_order"
             )
+        if self.pk:
+            errors.update(self._action_errors())
         if self.published_at and not self.frozen_at:
             errors["published_at"] = ValidationError(
                 _("Results can be published only after they are frozen."), code="phase_action"
@@ -217,6 +240,34 @@ class Edition(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def _action_errors(self) -> dict[str, ValidationError]:
+        """The organiser's actions happen through their services, never by typing a date."""
+        from .lifecycle import Action, verdict
+
+        # Under "__all__": the action fields are read-only in the admin's form.
+        problems: list[ValidationError] = []
+        stored = Edition.objects.get(pk=self.pk)
+        edit = verdict(Action.EDIT_EDITION, stored)
+        if not edit:
+            problems.append(
+                ValidationError(
+                    _("%(reason)s Frozen results change only through a correction, with a reason.")
+                    % {"reason": edit.reason},
+                    code="edition_locked",
+                )
+            )
+        paper_result = Award.objects.filter(category__edition=self).exists()
+        if self.frozen_at and not self.snapshots.exists() and not paper_result:
+            problems.append(
+                ValidationError(
+                    _(
+                        "Results are frozen only by the freeze action, which records their snapshot."
+                    ),
+                    code="frozen_without_snapshot",
+                )
+            )
+        return {"__all__": ValidationError(problems)} if problems else {}
 
     def phase_at(self, when: dt.datetime) -> Phase:
         """The phase at `when`: the organiser's actions win over the dates.
@@ -302,6 +353,15 @@ class Category(ClusterableModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.edition.competition.name} {self.edition.year})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.edition_id and self.pk:
+            error = rules_locked_errors(
+                self, self.edition, ("places", "max_distinctions", "min_award_share")
+            )
+            if error:
+                raise error
 
     def accepts_kind(self, kind: str) -> bool:
         return kind in (self.eligible_kinds or [])
@@ -421,6 +481,15 @@ class Criterion(models.Model):
             errors["category"] = ValidationError(
                 _("The category belongs to another edition."), code="category_edition"
             )
+        if self.edition_id and not errors:
+            locked = rules_locked_errors(
+                self,
+                self.edition,
+                ("edition_id", "category_id", "scale_min", "scale_max", "step", "weight",
+                 "tiebreak_order"),
+            )  # fmt: skip
+            if locked:
+                errors["__all__"] = locked
         if errors:
             raise ValidationError(errors)
 

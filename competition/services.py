@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
+
+from . import lifecycle
+from .lifecycle import Action
+from .models import Edition
 
 ORGANISERS_GROUP = "Organisers"
 _ORGANISER_MODELS = (
@@ -58,3 +63,29 @@ def ensure_organiser_group() -> Group:
     )
     group.permissions.add(*permissions)
     return group
+
+
+# The organiser's phase actions -----------------------------------------------------------------
+# Freezing makes the snapshot, so it lives with the results (scoring.results.freeze_results);
+# publishing and archiving only move the edition on, once the life cycle allows it.
+
+
+@transaction.atomic
+def publish_results(*, edition: Edition, by) -> Edition:
+    """The laureate announcement went live: the edition's results are public from now on."""
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    if edition.published_at is not None:
+        return edition
+    lifecycle.require(Action.PUBLISH, edition)
+    edition.published_at = timezone.now()
+    edition.save(update_fields=["published_at"])
+    return edition
+
+
+@transaction.atomic
+def archive_edition(*, edition: Edition, by) -> Edition:
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    lifecycle.require(Action.ARCHIVE, edition)
+    edition.archived_at = timezone.now()
+    edition.save(update_fields=["archived_at"])
+    return edition

@@ -16,7 +16,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from competition.models import Category, Edition, Institution, Phase
+from competition import lifecycle
+from competition.lifecycle import Action
+from competition.models import Category, Edition, Institution
 
 from .models import (
     Attachment,
@@ -55,15 +57,8 @@ def _now() -> dt.datetime:
     return timezone.now()
 
 
-def _require_call_open(edition: Edition) -> None:
-    phase = edition.phase_at(_now())
-    if phase == Phase.DRAFT:
-        raise ValidationError(_("The call for entries has not opened yet."), code="call_not_open")
-    if phase != Phase.CALL_OPEN:
-        raise ValidationError(
-            _("The submission deadline has passed; entries can no longer be changed."),
-            code="deadline_passed",
-        )
+def _require_call_open(edition: Edition, action: Action = Action.EDIT_ENTRY) -> None:
+    lifecycle.require(action, edition, at=_now())
 
 
 def _require_member(entry_or_institution: Entry | Institution, user) -> None:
@@ -264,7 +259,7 @@ def submit_entry(*, entry: Entry, by) -> Entry:
 def withdraw_entry(*, entry: Entry, by) -> Entry:
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     _require_member(entry, by)
-    _require_call_open(entry.edition)
+    _require_call_open(entry.edition, Action.WITHDRAW_ENTRY)
     if entry.status != EntryStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted entry can be withdrawn."), code="not_submitted")
     entry.status = EntryStatus.WITHDRAWN
@@ -361,12 +356,7 @@ def _require_checkable(entry: Entry) -> None:
         raise ValidationError(
             _("Only submitted entries go through the formal check."), code="not_submitted"
         )
-    if entry.edition.phase_at(_now()) in (Phase.DRAFT, Phase.CALL_OPEN):
-        raise ValidationError(
-            _("The formal check starts after the submission deadline."), code="too_early"
-        )
-    if entry.edition.phase_at(_now()) in (Phase.FROZEN, Phase.PUBLISHED, Phase.ARCHIVED):
-        raise ValidationError(_("The results of this edition are frozen."), code="frozen")
+    lifecycle.require(Action.FORMAL_CHECK, entry.edition, at=_now())
 
 
 @transaction.atomic

@@ -28,7 +28,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from competition.models import Category, Edition, Institution, Phase
+from competition import lifecycle
+from competition.lifecycle import Action
+from competition.models import Category, Edition, Institution
 from competition.teryt import InstitutionKind
 
 from .models import Entry, EntryStatus
@@ -225,7 +227,6 @@ _TEXT_FIELDS = (
 _TRUE = {"tak", "yes", "1", "true", "prawda", "t", "y"}
 _FALSE = {"nie", "no", "0", "false", "fałsz", "falsz", "n", ""}
 _DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y")
-_IMPORTABLE_PHASES = (Phase.CALL_OPEN, Phase.FORMAL_CHECK)
 
 
 @dataclass(frozen=True)
@@ -593,11 +594,7 @@ def import_entries(*, edition: Edition, workbook_file: IO[bytes], by) -> list[En
     Raises ValidationError when the file cannot be read at all or the edition takes no entries
     now, and ImportRefused listing every problem, by row and column, otherwise.
     """
-    if edition.phase_at(timezone.now()) not in _IMPORTABLE_PHASES:
-        raise ValidationError(
-            _("Entries can be imported while the call is open and during the formal check."),
-            code="phase",
-        )
+    lifecycle.require(Action.IMPORT_ENTRIES, edition)
     sheet_rows = _open_sheet(workbook_file)
     if not sheet_rows:
         raise ValidationError(_("The sheet is empty."), code="empty")
@@ -621,6 +618,10 @@ def import_entries(*, edition: Edition, workbook_file: IO[bytes], by) -> list[En
     }
     by_terc, by_name = _find_institutions(rows)
     with transaction.atomic():
+        # The phase may have moved while the file was read; ask again under the edition's lock.
+        lifecycle.require(
+            Action.IMPORT_ENTRIES, Edition.objects.select_for_update().get(pk=edition.pk)
+        )
         # Lock the institutions, as online submission does, so the limits hold while we write.
         institution_ids = {i.pk for i in by_terc.values()} | {
             i.pk for found in by_name.values() for i in found

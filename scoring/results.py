@@ -18,7 +18,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from competition.models import Award, AwardKind, Category, Criterion, Edition, Phase
+from competition import lifecycle
+from competition.lifecycle import Action
+from competition.models import Award, AwardKind, Category, Criterion, Edition
 from entries.models import Entry, EntryStatus
 
 from . import aggregation, permissions
@@ -144,19 +146,22 @@ def compute(category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS) -> Categor
     )
 
 
-def _require_deliberation(category: Category) -> None:
-    if category.edition.phase_at(timezone.now()) != Phase.DELIBERATION:
-        raise ValidationError(
-            _("Decisions on results are taken after scoring closes and before results are frozen."),
-            code="not_deliberation",
-        )
+def _lock_for(action: Action, category: Category) -> Edition:
+    """Lock the edition's row and ask the life cycle under the lock.
+
+    Decisions and freezing all take this lock first, so a confirmation cannot slip in between a
+    freeze's reading of the decisions and its snapshot.
+    """
+    edition = Edition.objects.select_for_update().get(pk=category.edition_id)
+    lifecycle.require(action, edition)
+    return edition
 
 
 @transaction.atomic
 def record_tie_decision(
     *, category: Category, by, order: list[str], justification: str
 ) -> TieDecision:
-    _require_deliberation(category)
+    _lock_for(Action.BREAK_TIE, category)
     if not permissions.is_chair(by, category):
         raise ValidationError(_("Only the chair of the jury breaks ties."), code="not_chair")
     justification = (justification or "").strip()
@@ -179,7 +184,7 @@ def confirm_awards(
     *, category: Category, by, awards: dict[str, str | None], justification: str = ""
 ) -> AwardDecision:
     """Confirm the proposal; any difference from it needs a written justification."""
-    _require_deliberation(category)
+    _lock_for(Action.CONFIRM_AWARDS, category)
     if not (permissions.is_chair(by, category) or permissions.is_organiser(by)):
         raise ValidationError(
             _("Only the chair or an organiser confirms awards."), code="forbidden"
@@ -211,6 +216,18 @@ def confirm_awards(
         justification=justification,
         confirmed_by=by,
     )
+
+
+def confirmation_matches(category: Category) -> bool:
+    """True when the last confirmation was made on the ranking the category has now.
+
+    A confirmation records the proposal it was made on; anything that moved the ranking since
+    (a late conflict, a reopened sheet) makes it stale, and the category must be confirmed again.
+    """
+    decision = latest_award_decision(category)
+    if decision is None:
+        return False
+    return decision.proposal == compute(category, bootstrap=0).proposal
 
 
 def _clean(value: Any) -> Any:
@@ -386,21 +403,28 @@ def freeze_results(*, edition: Edition, by, reason: str = "") -> ResultSnapshot:
         raise ValidationError(_("Only an organiser freezes results."), code="forbidden")
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     previous = edition.snapshots.filter(superseded_by__isnull=True).first()
-    phase = edition.phase_at(timezone.now())
-    if previous is None and phase != Phase.DELIBERATION:
-        raise ValidationError(
-            _("Results are frozen after scoring closes."), code="not_deliberation"
-        )
+    lifecycle.require(Action.FREEZE if previous is None else Action.CORRECT, edition)
     if previous is not None and not (reason or "").strip():
         raise ValidationError(
             {"reason": _("A correction of frozen results needs a written reason.")}
         )
-    unconfirmed = [c.name for c in edition.categories.all() if latest_award_decision(c) is None]
+    categories = list(edition.categories.all())
+    unconfirmed = [c.name for c in categories if latest_award_decision(c) is None]
     if unconfirmed:
         raise ValidationError(
             _("The awards of these categories are not confirmed yet: %(names)s.")
             % {"names": ", ".join(unconfirmed)},
             code="unconfirmed",
+        )
+    stale = [c.name for c in categories if not confirmation_matches(c)]
+    if stale:
+        raise ValidationError(
+            _(
+                "The ranking of these categories changed after their awards were confirmed; "
+                "confirm them again: %(names)s."
+            )
+            % {"names": ", ".join(stale)},
+            code="stale_confirmation",
         )
     return snapshot_and_freeze(edition=edition, by=by, previous=previous, reason=reason)
 

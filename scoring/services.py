@@ -18,7 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from competition.models import Category, Criterion, Phase
+from competition import lifecycle
+from competition.lifecycle import Action
+from competition.models import Category, Criterion, Edition
 from entries.models import Entry, EntryStatus
 
 from . import conflicts, permissions
@@ -42,8 +44,14 @@ def _stale() -> StaleSheet:
 # Appointments ---------------------------------------------------------------------------------
 
 
+def _lock_edition(category: Category):
+    """Lock the edition's row: phase checks and the changes they allow happen under it."""
+    return Edition.objects.select_for_update().get(pk=category.edition_id)
+
+
 @transaction.atomic
 def appoint(*, category: Category, user, chair: bool = False) -> None:
+    lifecycle.require(Action.APPOINT_JURY, _lock_edition(category))
     permissions.appoint_juror(category=category, user=user, chair=chair)
     conflicts.apply_for(juror=user, category=category)
 
@@ -82,6 +90,7 @@ def invite_juror(*, category: Category, email: str, chair: bool = False):
 
 @transaction.atomic
 def dismiss(*, category: Category, user) -> None:
+    lifecycle.require(Action.APPOINT_JURY, _lock_edition(category))
     permissions.revoke_juror(category=category, user=user)
 
 
@@ -89,11 +98,7 @@ def dismiss(*, category: Category, user) -> None:
 
 
 def _require_scoring_open(entry: Entry) -> None:
-    if entry.edition.phase_at(timezone.now()) != Phase.SCORING:
-        raise ValidationError(
-            _("The scoring window is closed; score sheets can no longer be changed."),
-            code="window_closed",
-        )
+    lifecycle.require(Action.SCORE, entry.edition)
 
 
 def active_recusal(*, juror, entry: Entry) -> Recusal | None:
@@ -107,6 +112,17 @@ def declare_recusal(*, juror, entry: Entry, reason: str) -> Recusal:
         raise ValidationError({"reason": _("Give a short reason for the conflict of interest.")})
     if not permissions.can_score(juror, entry.category):
         raise ValidationError(_("You are not on the jury of this category."), code="not_juror")
+    # The sheet row is locked so a submission racing this declaration is seen or waits.
+    entry = Entry.objects.select_for_update().select_related("edition").get(pk=entry.pk)
+    lifecycle.require(Action.RECUSE, entry.edition)
+    if ScoreSheet.objects.filter(juror=juror, entry=entry, status=SheetStatus.SUBMITTED).exists():
+        raise ValidationError(
+            _(
+                "You have already submitted a score sheet for this entry. A conflict found now "
+                "is recorded by the organisers: write to them."
+            ),
+            code="sheet_submitted",
+        )
     recusal, created = Recusal.objects.get_or_create(
         juror=juror, entry=entry, defaults={"kind": RecusalKind.DECLARED, "reason": reason}
     )
@@ -124,6 +140,8 @@ def lift_recusal(*, recusal: Recusal, by, justification: str) -> Recusal:
         raise ValidationError(
             {"justification": _("Lifting a conflict needs a written justification.")}
         )
+    recusal = Recusal.objects.select_for_update().select_related("entry__edition").get(pk=recusal.pk)
+    lifecycle.require(Action.LIFT_CONFLICT, recusal.entry.edition)
     recusal.lifted_at = timezone.now()
     recusal.lifted_by = by
     recusal.lift_justification = justification
@@ -197,7 +215,8 @@ def save_score_sheet(
     submit: bool,
 ) -> ScoreSheet:
     """Save a draft or submit; a save based on an older `version` is refused, never merged."""
-    entry = Entry.objects.select_related("edition", "category").get(pk=entry.pk)
+    # Locking the entry orders this save after a recusal declared at the same moment.
+    entry = Entry.objects.select_for_update().select_related("edition", "category").get(pk=entry.pk)
     if not permissions.can_score(juror, entry.category):
         raise ValidationError(_("You are not on the jury of this category."), code="not_juror")
     if entry.status != EntryStatus.ELIGIBLE:
@@ -220,6 +239,11 @@ def save_score_sheet(
         )
 
     sheet = ScoreSheet.objects.filter(juror=juror, entry=entry).first()
+    if sheet is not None and sheet.status == SheetStatus.SUBMITTED and not submit:
+        raise ValidationError(
+            _("This sheet is already submitted; change the scores and submit it again."),
+            code="submitted",
+        )
     before = _snapshot(sheet)
     current = sheet.version if sheet else 0
     if version != current:
@@ -310,8 +334,12 @@ def send_reminders(*, category: Category) -> int:
 @transaction.atomic
 def appoint_chair(*, category: Category, user) -> list:
     """One chair per category: the new chair replaces the others, who stay on the jury."""
+    lifecycle.require(Action.CHANGE_CHAIR, _lock_edition(category))
     demoted = [chair for chair in permissions.chairs_of(category) if chair.pk != user.pk]
     for chair in demoted:
         permissions.revoke_chair(category=category, user=chair)
-    appoint(category=category, user=user, chair=True)
+    if permissions.can_score(user, category):
+        permissions.appoint_juror(category=category, user=user, chair=True)
+    else:
+        appoint(category=category, user=user, chair=True)
     return demoted

@@ -81,7 +81,8 @@ def test_create_entry_refuses_after_deadline(member, category):
         new_entry(member, category)
 
     assert excinfo.value.messages == [
-        "Termin składania zgłoszeń minął; zgłoszeń nie można już zmieniać."
+        "Ten krok (zmiana i składanie zgłoszeń) nie jest już możliwy; "
+        "edycja jest teraz na etapie „ocena formalna”."
     ]
 
 

@@ -201,8 +201,9 @@ def test_forged_post_after_deadline_is_refused(client, member, entry):
 
     entry.refresh_from_db()
     assert edit.status_code == 200
-    assert "Termin składania zgłoszeń minął" in edit.content.decode()
-    assert "Termin składania zgłoszeń minął" in submit.content.decode()
+    refused = "Ten krok (zmiana i składanie zgłoszeń) nie jest już możliwy"
+    assert refused in edit.content.decode()
+    assert refused in submit.content.decode()
     assert entry.title != "Po terminie"
     assert entry.status == EntryStatus.DRAFT
     assert reverse("entries:edit", args=[entry.pk]) not in page.content.decode()

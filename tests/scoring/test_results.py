@@ -107,7 +107,7 @@ def test_confirm_awards_refused_during_scoring(scored, category, chair):
     with time_machine.travel(DURING_SCORING, tick=False), pytest.raises(ValidationError) as excinfo:
         results.confirm_awards(category=category, by=chair, awards={})
 
-    assert excinfo.value.code == "not_deliberation"
+    assert excinfo.value.code == "phase_confirm_awards"
 
 
 def test_chair_breaks_tie_only_the_chair_can_break(juror, chair, entries, criteria, category):

@@ -121,7 +121,7 @@ def test_save_score_sheet_refuses_after_window(juror, entry, criteria):
     with time_machine.travel(AFTER_SCORING, tick=False), pytest.raises(ValidationError) as excinfo:
         save(juror, entry, criteria, "5", "5")
 
-    assert excinfo.value.code == "window_closed"
+    assert excinfo.value.code == "phase_score"
     assert not ScoreSheet.objects.exists()
 
 
@@ -236,7 +236,7 @@ def test_automatic_conflict_follows_affiliation_change(
     assert not Recusal.objects.filter(juror=juror).exists()
 
 
-def test_lifting_a_conflict_needs_justification(category, entry):
+def test_lifting_a_conflict_needs_justification(category, entry, during_scoring):
     juror = UserFactory()
     JurorProfile.objects.create(user=juror, affiliation=entry.institution)
     services.appoint(category=category, user=juror)

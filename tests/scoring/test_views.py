@@ -160,7 +160,7 @@ def test_save_after_window_closes_is_refused(client, juror, entry, criteria):
             follow=True,
         )
 
-    assert "Okres oceny jest zamknięty" in response.content.decode()
+    assert "Ten krok (ocenianie zgłoszeń) nie jest już możliwy" in response.content.decode()
     assert not ScoreSheet.objects.exists()
 
 

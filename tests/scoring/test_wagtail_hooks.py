@@ -56,7 +56,7 @@ def staff_without_jury(db):
 
 
 @pytest.fixture
-def recusal(juror, entry):
+def recusal(juror, entry, during_scoring):
     return services.declare_recusal(juror=juror, entry=entry, reason="Mój były urząd")
 
 
@@ -537,7 +537,7 @@ def test_juror_profiles_cannot_be_deleted_in_admin(client, organiser, juror):
 
 
 def test_conflicts_list_shows_active_and_lifted_with_record(
-    client, organiser, juror, second_juror, entry
+    client, organiser, juror, second_juror, entry, during_scoring
 ):
     active = services.declare_recusal(juror=juror, entry=entry, reason="Mój były urząd")
     lifted = services.declare_recusal(juror=second_juror, entry=entry, reason="Znajomy wójt")
@@ -564,7 +564,9 @@ def test_conflicts_list_shows_active_and_lifted_with_record(
         ({"kind": "automatic"}, []),
     ],
 )
-def test_conflicts_list_filters(client, organiser, juror, second_juror, entry, query, expected):
+def test_conflicts_list_filters(
+    client, organiser, juror, second_juror, entry, query, expected, during_scoring
+):
     services.declare_recusal(juror=juror, entry=entry, reason="Mój były urząd")
     lifted = services.declare_recusal(juror=second_juror, entry=entry, reason="Znajomy wójt")
     services.lift_recusal(recusal=lifted, by=organiser, justification="Znajomość sprzed lat.")
@@ -575,7 +577,9 @@ def test_conflicts_list_filters(client, organiser, juror, second_juror, entry, q
     assert [r.juror.username for r in response.context["object_list"]] == expected
 
 
-def test_conflicts_list_filters_by_edition_and_category(client, organiser, juror, entry):
+def test_conflicts_list_filters_by_edition_and_category(
+    client, organiser, juror, entry, during_scoring
+):
     services.declare_recusal(juror=juror, entry=entry, reason="Mój były urząd")
     elsewhere = EntryFactory(status="eligible", number="X-1", sequence=1)
     Recusal.objects.create(juror=juror, entry=elsewhere, kind="declared", reason="Inny")

@@ -1,0 +1,222 @@
+"""The life cycle of an edition: one table that says which action is allowed in which phase.
+
+Screens ask it what to offer (and, when an action is not possible, why and from when); services
+ask the same question inside their transaction, so a forged POST meets the same answer as the
+button that was never shown. Who may act (a juror of the category, its chair, an organiser) is
+the permissions module's question; this module answers only *when*.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Edition, Phase
+
+
+class Role(enum.StrEnum):
+    APPLICANT = "applicant"
+    JUROR = "juror"
+    CHAIR = "chair"
+    ORGANISER = "organiser"
+
+
+class Action(enum.StrEnum):
+    EDIT_ENTRY = "edit_entry"  # create, change, submit, attachments
+    WITHDRAW_ENTRY = "withdraw_entry"
+    FORMAL_CHECK = "formal_check"
+    IMPORT_ENTRIES = "import_entries"
+    APPOINT_JURY = "appoint_jury"
+    RECUSE = "recuse"
+    LIFT_CONFLICT = "lift_conflict"
+    CHANGE_CHAIR = "change_chair"
+    SCORE = "score"  # save or submit a score sheet
+    REMIND_JURORS = "remind_jurors"
+    RECORD_LATE_CONFLICT = "record_late_conflict"
+    BREAK_TIE = "break_tie"
+    CONFIRM_AWARDS = "confirm_awards"
+    FREEZE = "freeze"
+    CORRECT = "correct"  # freeze again with a reason, superseding the snapshot
+    PUBLISH = "publish"
+    ARCHIVE = "archive"
+    EDIT_RULES = "edit_rules"  # criteria (scale, step, weight) and categories' award rules
+    EDIT_EDITION = "edit_edition"
+
+
+P = Phase
+BEFORE_SCORING = frozenset({P.DRAFT, P.CALL_OPEN, P.FORMAL_CHECK, P.SUBMISSION_CLOSED})
+
+
+@dataclass(frozen=True)
+class Rule:
+    action: Action
+    phases: frozenset[Phase]
+    roles: frozenset[Role]
+    label: Promise
+
+
+# The one table. Phases are listed in the order an edition lives through them.
+RULES: dict[Action, Rule] = {
+    rule.action: rule
+    for rule in (
+        Rule(Action.EDIT_ENTRY, frozenset({P.CALL_OPEN}), frozenset({Role.APPLICANT}),
+             _("changing and submitting entries")),
+        Rule(Action.WITHDRAW_ENTRY, frozenset({P.CALL_OPEN}), frozenset({Role.APPLICANT}),
+             _("withdrawing an entry")),
+        Rule(Action.FORMAL_CHECK, frozenset({P.FORMAL_CHECK, P.SUBMISSION_CLOSED}),
+             frozenset({Role.ORGANISER}), _("the formal check")),
+        Rule(Action.IMPORT_ENTRIES, frozenset({P.CALL_OPEN, P.FORMAL_CHECK}),
+             frozenset({Role.ORGANISER}), _("importing entries")),
+        # Until the freeze: appointing or dismissing after scoring moves no score (a dismissed
+        # juror's submitted sheets stay), and a jury may need a replacement until the end.
+        Rule(Action.APPOINT_JURY, BEFORE_SCORING | {P.SCORING, P.DELIBERATION},
+             frozenset({Role.ORGANISER}), _("appointing the jury")),
+        Rule(Action.RECUSE, frozenset({P.FORMAL_CHECK, P.SUBMISSION_CLOSED, P.SCORING}),
+             frozenset({Role.JUROR, Role.CHAIR}), _("declaring a conflict of interest")),
+        Rule(Action.LIFT_CONFLICT, BEFORE_SCORING | {P.SCORING}, frozenset({Role.ORGANISER}),
+             _("lifting a conflict of interest")),
+        Rule(Action.CHANGE_CHAIR, BEFORE_SCORING | {P.SCORING, P.DELIBERATION},
+             frozenset({Role.ORGANISER}), _("changing the chair")),
+        Rule(Action.SCORE, frozenset({P.SCORING}), frozenset({Role.JUROR, Role.CHAIR}),
+             _("scoring entries")),
+        Rule(Action.REMIND_JURORS, frozenset({P.SCORING}), frozenset({Role.CHAIR, Role.ORGANISER}),
+             _("reminding jurors")),
+        Rule(Action.RECORD_LATE_CONFLICT, frozenset({P.SCORING, P.DELIBERATION}),
+             frozenset({Role.ORGANISER}), _("recording a conflict found later")),
+        # After the freeze, decisions feed only a correction: the snapshot stays as it is until
+        # an organiser freezes again with a written reason.
+        Rule(Action.BREAK_TIE, frozenset({P.DELIBERATION, P.FROZEN}), frozenset({Role.CHAIR}),
+             _("breaking a tie")),
+        Rule(Action.CONFIRM_AWARDS, frozenset({P.DELIBERATION, P.FROZEN}),
+             frozenset({Role.CHAIR, Role.ORGANISER}), _("confirming the awards")),
+        Rule(Action.FREEZE, frozenset({P.DELIBERATION}), frozenset({Role.ORGANISER}),
+             _("freezing the results")),
+        Rule(Action.CORRECT, frozenset({P.FROZEN}), frozenset({Role.ORGANISER}),
+             _("correcting frozen results")),
+        Rule(Action.PUBLISH, frozenset({P.FROZEN}), frozenset({Role.ORGANISER}),
+             _("publishing the results")),
+        Rule(Action.ARCHIVE, frozenset({P.PUBLISHED}), frozenset({Role.ORGANISER}),
+             _("archiving the edition")),
+        Rule(Action.EDIT_RULES, BEFORE_SCORING, frozenset({Role.ORGANISER}),
+             _("changing criteria and award rules")),
+        Rule(Action.EDIT_EDITION, BEFORE_SCORING | {P.SCORING, P.DELIBERATION},
+             frozenset({Role.ORGANISER}), _("changing the edition")),
+    )
+}  # fmt: skip
+
+# The date each date-driven phase starts at; the later phases start with an organiser's action.
+PHASE_STARTS = {
+    P.CALL_OPEN: "call_opens_at",
+    P.FORMAL_CHECK: "submission_deadline",
+    P.SUBMISSION_CLOSED: "formal_check_ends_at",
+    P.SCORING: "scoring_opens_at",
+    P.DELIBERATION: "scoring_closes_at",
+}
+# The order an edition lives through (the formal check comes before the gap until scoring).
+ORDER = [
+    P.DRAFT, P.CALL_OPEN, P.FORMAL_CHECK, P.SUBMISSION_CLOSED, P.SCORING, P.DELIBERATION,
+    P.FROZEN, P.PUBLISHED, P.ARCHIVED,
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer for one action now: allowed, or why not and from when."""
+
+    action: Action
+    phase: Phase
+    allowed: bool
+    reason: str = ""
+    opens_at: dt.datetime | None = None
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def require(self) -> None:
+        """Raise the reason as a ValidationError; services call it inside their transaction."""
+        if not self.allowed:
+            raise ValidationError(self.reason, code=f"phase_{self.action}")
+
+
+def _when(value: dt.datetime) -> str:
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def _reason(
+    rule: Rule, edition: Edition, phase: Phase, at: dt.datetime
+) -> tuple[str, dt.datetime | None]:
+    label = rule.label
+    current = Phase(phase).label
+    later = [p for p in ORDER if p in rule.phases and ORDER.index(p) > ORDER.index(phase)]
+    if later:
+        first = later[0]
+        field = PHASE_STARTS.get(first)
+        opens = getattr(edition, field) if field else None
+        if opens is not None and opens > at:
+            return (
+                _(
+                    "This step (%(action)s) becomes possible on %(when)s; the edition is now "
+                    "in the phase “%(phase)s”."
+                )
+                % {"action": label, "phase": current, "when": _when(opens)},
+                opens,
+            )
+        return (
+            _("This step (%(action)s) becomes possible in the phase “%(next)s”; the edition is "
+              "now in the phase “%(phase)s”.")
+            % {"action": label, "phase": current, "next": first.label},
+            None,
+        )  # fmt: skip
+    return (
+        _(
+            "This step (%(action)s) is no longer possible; the edition is now in the phase "
+            "“%(phase)s”."
+        )
+        % {"action": label, "phase": current},
+        None,
+    )
+
+
+def verdict(action: Action, edition: Edition, *, at: dt.datetime | None = None) -> Verdict:
+    at = at or timezone.now()
+    phase = edition.phase_at(at)
+    rule = RULES[action]
+    if phase in rule.phases:
+        return Verdict(action=action, phase=phase, allowed=True)
+    reason, opens_at = _reason(rule, edition, phase, at)
+    return Verdict(action=action, phase=phase, allowed=False, reason=str(reason), opens_at=opens_at)
+
+
+def require(action: Action, edition: Edition, *, at: dt.datetime | None = None) -> None:
+    """Services call this inside their transaction, after locking what they change."""
+    verdict(action, edition, at=at).require()
+
+
+def allowed(action: Action, edition: Edition, *, at: dt.datetime | None = None) -> bool:
+    return verdict(action, edition, at=at).allowed
+
+
+def verdicts(edition: Edition, *, at: dt.datetime | None = None) -> dict[str, Verdict]:
+    """Every action's verdict, keyed by name, for templates: `can.freeze`, `can.score.reason`."""
+    at = at or timezone.now()
+    return {action.value: verdict(action, edition, at=at) for action in Action}
+
+
+# The organiser's next step per phase, for the dashboard: (action, label).
+NEXT_STEP: dict[Phase, tuple[Action | None, Promise]] = {
+    P.DRAFT: (Action.EDIT_EDITION, _("Prepare categories and criteria")),
+    P.CALL_OPEN: (Action.APPOINT_JURY, _("Appoint the jury")),
+    P.FORMAL_CHECK: (Action.FORMAL_CHECK, _("Formal check")),
+    P.SUBMISSION_CLOSED: (Action.FORMAL_CHECK, _("Formal check")),
+    P.SCORING: (Action.REMIND_JURORS, _("Remind jurors")),
+    P.DELIBERATION: (Action.FREEZE, _("Results and freezing")),
+    P.FROZEN: (Action.PUBLISH, _("Create the announcement")),
+    P.PUBLISHED: (Action.ARCHIVE, _("Archive the edition")),
+    P.ARCHIVED: (None, _("Nothing left to do")),
+}
