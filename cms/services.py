@@ -12,6 +12,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
 
+from competition import lifecycle
+from competition.lifecycle import Action
 from competition.models import Competition, Edition
 from entries.models import Entry
 from entries.text import render_description
@@ -120,6 +122,7 @@ def create_announcement(
             _("This snapshot was superseded; use the newest one."), code="superseded"
         )
     edition = snapshot.edition
+    lifecycle.require(Action.PUBLISH, edition)
     edition_page = EditionPage.objects.filter(edition=edition, locale=Locale.get_default()).first()
     if edition_page is None:
         home = HomePage.objects.filter(locale=Locale.get_default()).first()

@@ -12,14 +12,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
+from competition import lifecycle
+from competition import services as competition_services
+from competition.lifecycle import Action
+from competition.models import Edition
 from scoring.models import ResultSnapshot
 from scoring.permissions import is_organiser
 
 from . import cache, services
+from .dashboard import EditionsPanel
 from .models import AnnouncementPage
 
 
@@ -96,3 +101,79 @@ def announcements_menu_item():
     return OrganiserMenuItem(
         gettext_lazy("Announcements"), reverse("cms_announcements"), icon_name="doc-full", order=250
     )
+
+
+# The organiser's overview: a panel per live edition, a "Results" menu, archiving -------------
+
+
+@hooks.register("construct_homepage_panels")
+def editions_panel(request, panels):
+    if is_organiser(request.user):
+        panels.insert(0, EditionsPanel())
+
+
+class ResultsMenu(Menu):
+    """One item per edition that is not archived: its results, decisions and freezing."""
+
+    def menu_items_for_request(self, request):
+        editions = Edition.objects.filter(archived_at__isnull=True).select_related("competition")
+        return [
+            MenuItem(
+                str(edition),
+                reverse("scoring:edition_results", args=[edition.pk]),
+                name=f"results-{edition.pk}",
+                icon_name="tasks",
+                order=index,
+            )
+            for index, edition in enumerate(
+                sorted(editions, key=lambda e: (e.competition.name, -e.number))
+            )
+        ]
+
+
+class OrganiserSubmenuItem(SubmenuMenuItem):
+    def is_shown(self, request):
+        return is_organiser(request.user) and super().is_shown(request)
+
+
+@hooks.register("register_admin_menu_item")
+def results_menu_item():
+    return OrganiserSubmenuItem(
+        gettext_lazy("Results"), ResultsMenu(items=()), icon_name="tasks", order=240
+    )
+
+
+def archive_edition(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation (archiving is final); POST archives."""
+    if not is_organiser(request.user):
+        raise PermissionDenied
+    edition = get_object_or_404(Edition.objects.select_related("competition"), pk=pk)
+    verdict = lifecycle.verdict(Action.ARCHIVE, edition)
+    if request.method == "POST":
+        try:
+            competition_services.archive_edition(edition=edition, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The edition is archived."))
+            return redirect("wagtailadmin_home")
+    return render(
+        request, "cms/admin/archive_edition.html", {"edition": edition, "verdict": verdict}
+    )
+
+
+@hooks.register("register_admin_urls")
+def archive_urls():
+    return [path("editions/<int:pk>/archive/", archive_edition, name="edition_archive")]
+
+
+def _announcement_published(sender, instance, **kwargs) -> None:
+    """The announcement going live is the moment the edition's results become public."""
+    if isinstance(instance.specific, AnnouncementPage) and instance.specific.edition_id:
+        edition = instance.specific.edition
+        if edition.published_at is None:
+            competition_services.publish_results(edition=edition, by=None)
+
+
+page_published.connect(_announcement_published, dispatch_uid="cms_results_published")

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import django_filters
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets import Button
 
+from . import lifecycle
+from .lifecycle import Action
 from .models import Category, Competition, Criterion, Edition, Institution
 
 
@@ -53,6 +58,32 @@ class CompetitionViewSet(ModelViewSet):
     ]
 
 
+class EditionEditView(EditView):
+    """The edition's form with its results and life-cycle actions beside it."""
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        buttons.append(
+            Button(
+                _("Results and freezing"),
+                url=reverse("scoring:edition_results", args=[self.object.pk]),
+                icon_name="tasks",
+                priority=1,
+            )
+        )
+        if lifecycle.allowed(Action.ARCHIVE, self.object):
+            buttons.append(
+                Button(
+                    _("Archive the edition"),
+                    url=reverse("edition_archive", args=[self.object.pk]),
+                    icon_name="folder-inverse",
+                    priority=2,
+                )
+            )
+        return buttons
+
+
 class EditionViewSet(ModelViewSet):
     model = Edition
     index_view_class = index_with_related("competition")
@@ -80,11 +111,22 @@ class EditionViewSet(ModelViewSet):
         FieldPanel("entries_per_institution"),
         FieldPanel("required_entry_fields"),
         FieldPanel("min_justification_length"),
+        # Read-only: freezing, publishing and archiving are actions with their own services
+        # (the freeze makes the snapshot); typing a date here would skip them.
         MultiFieldPanel(
-            [FieldPanel("frozen_at"), FieldPanel("published_at"), FieldPanel("archived_at")],
+            [
+                FieldPanel("frozen_at", read_only=True),
+                FieldPanel("published_at", read_only=True),
+                FieldPanel("archived_at", read_only=True),
+            ],
             heading=_("Organiser's actions"),
+            help_text=_(
+                "Set by the actions: freeze on the results page, publish by approving the "
+                "laureate announcement, archive from the dashboard."
+            ),
         ),
     ]
+    edit_view_class = EditionEditView
 
 
 class CategoryViewSet(ModelViewSet):

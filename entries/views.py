@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from competition.models import Edition, Institution, Phase
+from competition import lifecycle
+from competition.lifecycle import Action
+from competition.models import Edition, Institution
 
 from . import services
 from .forms import AttachmentForm, EntryForm, InstitutionRegistrationForm, InstitutionSearchForm
@@ -54,7 +56,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     for entry in entries:
         entry.can_change = (
-            entry.status in EDITABLE_STATUSES and entry.edition.phase_at(now) == Phase.CALL_OPEN
+            entry.status in EDITABLE_STATUSES
+            and lifecycle.verdict(Action.EDIT_ENTRY, entry.edition, at=now).allowed
         )
     return render(
         request,
@@ -114,8 +117,8 @@ def entry_create(request: HttpRequest, edition_pk: int) -> HttpResponse:
     if not institutions.exists():
         messages.error(request, _("You can submit entries once an organiser approves you."))
         return redirect("entries:dashboard")
-    if edition.phase != Phase.CALL_OPEN:
-        messages.error(request, _("The call for entries of this edition is not open."))
+    if not (verdict := lifecycle.verdict(Action.EDIT_ENTRY, edition)):
+        messages.error(request, verdict.reason)
         return redirect("entries:dashboard")
     form = EntryForm(
         request.POST or None,
@@ -144,7 +147,9 @@ def entry_create(request: HttpRequest, edition_pk: int) -> HttpResponse:
 @login_required
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_applicant(request, pk)
-    can_change = entry.status in EDITABLE_STATUSES and entry.edition.phase == Phase.CALL_OPEN
+    can_change = entry.status in EDITABLE_STATUSES and lifecycle.allowed(
+        Action.EDIT_ENTRY, entry.edition
+    )
     return render(
         request,
         "entries/entry_detail.html",
@@ -180,10 +185,10 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The entry is saved."))
             return redirect("entries:detail", pk=entry.pk)
-    elif request.method == "GET" and entry.edition.phase != Phase.CALL_OPEN:
-        messages.error(
-            request, _("The submission deadline has passed; entries can no longer be changed.")
-        )
+    elif request.method == "GET" and not (
+        verdict := lifecycle.verdict(Action.EDIT_ENTRY, entry.edition)
+    ):
+        messages.error(request, verdict.reason)
         return redirect("entries:detail", pk=entry.pk)
     return render(
         request, "entries/entry_form.html", {"form": form, "edition": entry.edition, "entry": entry}

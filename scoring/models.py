@@ -59,6 +59,7 @@ class JurorProfile(models.Model):
 class RecusalKind(models.TextChoices):
     DECLARED = "declared", _("declared by the juror")
     AUTOMATIC = "automatic", _("automatic (affiliation)")
+    ORGANISER = "organiser", _("recorded by the organiser after scoring")
 
 
 class Recusal(models.Model):

@@ -11,10 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from competition import lifecycle
 from competition.models import AggregationMethod, Category, Edition
 
 from . import aggregation, charts, permissions, protocol, results
 from .models import ProtocolExport, ResultSnapshot
+from .queries import sheets_progress
 from .tasks import build_protocol_task
 
 AWARD_LABELS = {
@@ -112,6 +114,9 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
         "method_label": AggregationMethod(category.edition.method).label,
         "juror_columns": [juror_labels.get(j, j) for j in result.totals.columns] if result else [],
         "is_chair": permissions.is_chair(request.user, category),
+        "can": lifecycle.verdicts(category.edition),
+        "confirmation_stale": computed.award_decision is not None
+        and computed.award_decision.proposal != computed.proposal,
         "award_choices": [("", "—")] + [(a, award_label(a)) for a in results.AWARD_CHOICES],
     }
     if result is not None and not result.totals.empty:
@@ -193,13 +198,15 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def edition_results(request: HttpRequest, pk: int) -> HttpResponse:
     edition = _get_edition_for_organiser(request, pk)
     categories = list(edition.categories.order_by("sort_order", "name"))
-    status = [(c, results.latest_award_decision(c)) for c in categories]
+    progress = sheets_progress(categories)
+    status = [(c, results.latest_award_decision(c), *progress[c.pk]) for c in categories]
     return render(
         request,
         "scoring/results_edition.html",
         {
             "edition": edition,
             "status": status,
+            "can": lifecycle.verdicts(edition),
             "snapshots": edition.snapshots.select_related("created_by").all(),
             "exports": ProtocolExport.objects.filter(snapshot__edition=edition)[:10],
         },

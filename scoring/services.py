@@ -134,13 +134,44 @@ def declare_recusal(*, juror, entry: Entry, reason: str) -> Recusal:
 
 
 @transaction.atomic
+def record_late_conflict(*, juror, entry: Entry, by, reason: str) -> Recusal:
+    """A conflict found after the juror scored: the organiser's decision, with a reason.
+
+    The juror's sheet leaves the ranking, so a confirmation made before no longer matches it
+    and the category's awards must be confirmed again before the freeze.
+    """
+    if not permissions.is_organiser(by):
+        raise ValidationError(_("Only an organiser records a late conflict."), code="forbidden")
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationError(
+            {"reason": _("Write why the conflict is recorded (at least 10 characters).")}
+        )
+    lifecycle.require(Action.RECORD_LATE_CONFLICT, _lock_edition(entry.category))
+    recusal, _created = Recusal.objects.update_or_create(
+        juror=juror,
+        entry=entry,
+        defaults={
+            "kind": RecusalKind.ORGANISER,
+            "reason": f"{reason} ({by.get_username()})"[:300],
+            "lifted_at": None,
+            "lifted_by": None,
+            "lift_justification": "",
+        },
+    )
+    return recusal
+
+
+@transaction.atomic
 def lift_recusal(*, recusal: Recusal, by, justification: str) -> Recusal:
     justification = (justification or "").strip()
     if len(justification) < 10:
         raise ValidationError(
             {"justification": _("Lifting a conflict needs a written justification.")}
         )
-    recusal = Recusal.objects.select_for_update().select_related("entry__edition").get(pk=recusal.pk)
+    recusal = (
+        Recusal.objects.select_for_update().select_related("entry__edition").get(pk=recusal.pk)
+    )
     lifecycle.require(Action.LIFT_CONFLICT, recusal.entry.edition)
     recusal.lifted_at = timezone.now()
     recusal.lifted_by = by

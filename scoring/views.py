@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from competition import lifecycle
+from competition.lifecycle import Action
 from competition.models import Category
 from entries.models import Attachment, Entry, EntryStatus
 from entries.text import render_description
@@ -147,6 +149,7 @@ def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "sheet": sheet,
             "form": form,
             "recusal_form": RecusalForm(),
+            "can": lifecycle.verdicts(entry.edition),
             "description_html": render_description(entry.description),
             "attachments": entry.attachments.all(),
         },
@@ -225,6 +228,7 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
             "jurors": jurors,
             "rows": rows,
             "missing": services.jurors_missing_sheets(category),
+            "can": lifecycle.verdicts(category.edition),
         },
     )
 
@@ -232,7 +236,17 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def remind(request: HttpRequest, pk: int) -> HttpResponse:
-    category = _get_category_for_chair(request, pk)
-    send_reminders_task.enqueue(category.pk)
-    messages.success(request, _("Reminders are being sent to jurors with missing sheets."))
-    return redirect("scoring:matrix", pk=category.pk)
+    """The chair (from the matrix) or an organiser (from the edition's results) reminds."""
+    category = get_object_or_404(Category.objects.select_related("edition"), pk=pk)
+    chair = permissions.is_chair(request.user, category)
+    if not (chair or permissions.is_organiser(request.user)):
+        raise Http404
+    verdict = lifecycle.verdict(Action.REMIND_JURORS, category.edition)
+    if verdict:
+        send_reminders_task.enqueue(category.pk)
+        messages.success(request, _("Reminders are being sent to jurors with missing sheets."))
+    else:
+        messages.error(request, verdict.reason)
+    if chair:
+        return redirect("scoring:matrix", pk=category.pk)
+    return redirect("scoring:edition_results", pk=category.edition_id)

@@ -353,3 +353,108 @@ def test_results_page_query_count_same_for_5_and_50_entries(
 
     assert len(response.context["rows"]) == 50
     assert len(fifty) == len(five)
+
+
+def test_freeze_refuses_when_the_ranking_moved_after_confirmation(
+    scored, category, organiser, chair, juror
+):
+    with time_machine.travel(DELIBERATION, tick=False):
+        results.confirm_awards(category=category, by=chair, awards={})
+        # The chair's sheet for the top entry leaves the ranking: entry 0 (25+22) falls.
+        services.record_late_conflict(
+            juror=chair, entry=scored[0], by=organiser, reason="Przewodnicząca doradzała gminie."
+        )
+        services.record_late_conflict(
+            juror=juror, entry=scored[0], by=organiser, reason="Juror doradzał gminie w 2025."
+        )
+        with pytest.raises(ValidationError) as excinfo:
+            results.freeze_results(edition=category.edition, by=organiser)
+
+    assert excinfo.value.code == "stale_confirmation"
+    assert category.name in excinfo.value.messages[0]
+    assert not ResultSnapshot.objects.exists()
+
+
+def test_confirmation_after_the_freeze_changes_nothing_until_a_correction(
+    scored, category, organiser, chair
+):
+    snapshot = freeze(category, organiser, scored)
+
+    with time_machine.travel(DELIBERATION, tick=False):
+        results.confirm_awards(
+            category=category,
+            by=chair,
+            awards={str(scored[0].pk): "place_2", str(scored[1].pk): "place_1"},
+            justification="Zamiana po ponownym przeczytaniu.",
+        )
+
+    assert ResultSnapshot.objects.get() == snapshot
+    assert Award.objects.get(category=category, place=1).project_title == scored[0].title
+
+
+@pytest.mark.django_db(transaction=True)
+def test_freeze_and_confirmations_race_the_snapshot_keeps_the_last_confirmed(
+    category, criteria, organiser
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locking to be meaningful")
+    import threading
+
+    chair_user = UserFactory(username="race-chair")
+    other = UserFactory(username="race-juror")
+    services.appoint(category=category, user=chair_user, chair=True)
+    services.appoint(category=category, user=other)
+    entries = [
+        EntryFactory(category=category, status="eligible", number=f"R-{n}", sequence=n)
+        for n in range(1, 4)
+    ]
+    score_all(
+        [chair_user, other], entries, criteria, [[(8, 6), (5, 5), (3, 2)], [(9, 7), (6, 4), (3, 3)]]
+    )
+    swaps = [
+        {},
+        {str(entries[0].pk): "place_2", str(entries[1].pk): "place_1"},
+    ]
+    # Time ticks here: the timestamps tell which decisions came before the freeze's lock.
+    with time_machine.travel(DELIBERATION, tick=True):
+        results.confirm_awards(category=category, by=chair_user, awards={})
+        barrier = threading.Barrier(20)
+        errors: list[Exception] = []
+
+        def confirm(n: int) -> None:
+            try:
+                barrier.wait()
+                results.confirm_awards(
+                    category=category,
+                    by=chair_user,
+                    awards=swaps[n % 2],
+                    justification="Zmiana kolejności." if n % 2 else "",
+                )
+            except ValidationError as error:
+                errors.append(error)
+            finally:
+                connection.close()
+
+        def freeze_now() -> None:
+            try:
+                barrier.wait()
+                results.freeze_results(edition=category.edition, by=organiser)
+            except ValidationError:
+                pass
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=confirm, args=(n,)) for n in range(10)]
+        threads += [threading.Thread(target=freeze_now) for _ in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    snapshot = ResultSnapshot.objects.get()
+    # The decision in force when the freeze took the lock is the last one confirmed before it.
+    decisions = category.award_decisions.filter(confirmed_at__lte=snapshot.created_at)
+    last = decisions.order_by("-confirmed_at", "-pk").first()
+    frozen = {r["entry"]: r["award"] for r in snapshot.payload["categories"][0]["ranking"]}
+    assert frozen == {**last.proposal, **last.awards}
+    assert errors == []

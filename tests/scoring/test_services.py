@@ -314,3 +314,60 @@ def test_concurrent_saves_of_one_sheet_exactly_one_wins(category, criteria, duri
     sheet = ScoreSheet.objects.get()
     assert sheet.version == 2
     assert ScoreSheetAudit.objects.filter(sheet=sheet).count() == 2
+
+
+# Phase locks (the life cycle asked inside each service) ----------------------------------------
+
+
+def test_recusal_after_submitting_the_sheet_is_refused(juror, entry, criteria, during_scoring):
+    save(juror, entry, criteria, "8", "6.5")
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.declare_recusal(juror=juror, entry=entry, reason="Mój były urząd")
+
+    assert excinfo.value.code == "sheet_submitted"
+    assert not Recusal.objects.exists()
+
+
+def test_recusal_in_deliberation_is_refused(juror, entry, criteria):
+    with time_machine.travel(AFTER_SCORING, tick=False), pytest.raises(ValidationError) as excinfo:
+        services.declare_recusal(juror=juror, entry=entry, reason="Mój były urząd")
+
+    assert excinfo.value.code == "phase_recuse"
+    assert not Recusal.objects.exists()
+
+
+def test_draft_save_over_a_submitted_sheet_is_refused(juror, entry, criteria, during_scoring):
+    save(juror, entry, criteria, "8", "6.5")
+
+    with pytest.raises(ValidationError) as excinfo:
+        save(juror, entry, criteria, "2", "2", version=1, submit=False)
+
+    assert excinfo.value.code == "submitted"
+    assert ScoreSheet.objects.get().status == "submitted"
+
+
+def test_late_conflict_is_the_organisers_with_a_reason(juror, entry, criteria, organiser):
+    with time_machine.travel(AFTER_SCORING, tick=False):
+        with pytest.raises(ValidationError) as by_juror:
+            services.record_late_conflict(juror=juror, entry=entry, by=juror, reason="x" * 20)
+        with pytest.raises(ValidationError) as no_reason:
+            services.record_late_conflict(juror=juror, entry=entry, by=organiser, reason="bo")
+        recusal = services.record_late_conflict(
+            juror=juror, entry=entry, by=organiser, reason="Juror doradzał wnioskodawcy w 2025."
+        )
+
+    assert by_juror.value.code == "forbidden"
+    assert "reason" in no_reason.value.message_dict
+    assert (recusal.kind, recusal.is_active) == ("organiser", True)
+    assert recusal.reason == "Juror doradzał wnioskodawcy w 2025. (organiser)"
+
+
+def test_appointing_after_the_freeze_is_refused(category, organiser):
+    category.edition.frozen_at = category.edition.scoring_closes_at
+    category.edition.save()
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.appoint(category=category, user=UserFactory(username="late"))
+
+    assert excinfo.value.code == "phase_appoint_jury"

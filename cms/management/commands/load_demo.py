@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import translation
@@ -38,6 +39,8 @@ DEMO_LOGINS = [
     DemoLogin("juror2", "demo-juror2", "juror", "juror2@example.org"),
     DemoLogin("juror3", "demo-juror3", "juror", "juror3@example.org"),
     DemoLogin("wnioskodawca", "demo-wnioskodawca", "applicant", "wnioskodawca@example.org"),
+    # Approves what organisers draft (the laureate announcement) in Wagtail's workflow.
+    DemoLogin("redaktor", "demo-redaktor", "publisher", "redaktor@example.org"),
 ]
 
 
@@ -57,6 +60,9 @@ def ensure_demo_users() -> None:
         )
         if login.role == "organiser":
             user.groups.add(organisers)
+        if login.role == "publisher":
+            # Wagtail's own groups: Moderators approve in the default workflow.
+            user.groups.add(*Group.objects.filter(name__in=["Moderators", "Editors"]))
 
 
 class Command(BaseCommand):

@@ -1,0 +1,118 @@
+"""The organiser's dashboard panel: each live edition's phase, counts and next step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.urls import reverse
+from wagtail.admin.ui.components import Component
+
+from competition import lifecycle
+from competition.lifecycle import Action
+from competition.models import Category, Edition, Phase
+from entries.models import Entry, EntryStatus
+from scoring.queries import sheets_progress
+
+
+@dataclass
+class CategoryProgress:
+    category: Category
+    done: int
+    expected: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.expected) if self.expected else 100
+
+
+@dataclass
+class EditionOverview:
+    edition: Edition
+    phase: Phase
+    counts: dict[str, int]
+    categories: list[CategoryProgress] = field(default_factory=list)
+    next_label: str = ""
+    next_url: str = ""
+    next_reason: str = ""
+
+    @property
+    def panel_id(self) -> str:
+        return f"edition-{self.edition.pk}"
+
+    @property
+    def submitted(self) -> int:
+        """Every entry that reached the organisers, whatever the formal check said since."""
+        return sum(
+            self.counts.get(s, 0)
+            for s in (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE, EntryStatus.REJECTED)
+        )
+
+
+def _next_url(action: Action | None, edition: Edition) -> str:
+    if action is None:
+        return ""
+    if action == Action.EDIT_EDITION:
+        return reverse("editions:edit", args=[edition.pk])
+    if action == Action.APPOINT_JURY:
+        return f"{reverse('jury_appointments:index')}?edition={edition.pk}"
+    if action == Action.FORMAL_CHECK:
+        return f"{reverse('entries_admin:index')}?edition={edition.pk}&status=submitted"
+    if action in (Action.REMIND_JURORS, Action.FREEZE):
+        return reverse("scoring:edition_results", args=[edition.pk])
+    if action == Action.PUBLISH:
+        return reverse("cms_announcements")
+    if action == Action.ARCHIVE:
+        return reverse("edition_archive", args=[edition.pk])
+    return ""
+
+
+def live_editions() -> list[EditionOverview]:
+    """Editions not archived yet, newest first; a fixed number of queries for any number."""
+    editions = list(
+        Edition.objects.filter(archived_at__isnull=True)
+        .select_related("competition")
+        .order_by("-call_opens_at")
+    )
+    counts: dict[int, dict[str, int]] = {e.pk: {} for e in editions}
+    for edition_id, status, n in (
+        Entry.objects.filter(edition__in=editions)
+        .values("edition_id", "status")
+        .annotate(n=Count("pk"))
+        .values_list("edition_id", "status", "n")
+    ):
+        counts[edition_id][status] = n
+    categories = list(
+        Category.objects.filter(edition__in=editions).order_by("edition", "sort_order", "name")
+    )
+    progress = sheets_progress(categories)
+    overviews = []
+    for edition in editions:
+        phase = edition.phase
+        action, label = lifecycle.NEXT_STEP[phase]
+        verdict = lifecycle.verdict(action, edition) if action else None
+        overviews.append(
+            EditionOverview(
+                edition=edition,
+                phase=phase,
+                counts=counts[edition.pk],
+                categories=[
+                    CategoryProgress(c, *progress[c.pk])
+                    for c in categories
+                    if c.edition_id == edition.pk
+                ],
+                next_label=str(label),
+                next_url=_next_url(action, edition) if verdict else "",
+                next_reason=verdict.reason if verdict is not None else "",
+            )
+        )
+    return overviews
+
+
+class EditionsPanel(Component):
+    name = "editions"
+    order = 50
+    template_name = "cms/admin/editions_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        return {"overviews": live_editions()}
