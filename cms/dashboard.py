@@ -57,7 +57,7 @@ def _next_url(action: Action | None, edition: Edition) -> str:
     if action == Action.APPOINT_JURY:
         return f"{reverse('jury_appointments:index')}?edition={edition.pk}"
     if action == Action.FORMAL_CHECK:
-        return f"{reverse('entries_admin:index')}?edition={edition.pk}&status=submitted"
+        return f"{reverse('entries_admin:list')}?edition={edition.pk}&status=submitted"
     if action in (Action.REMIND_JURORS, Action.FREEZE):
         return reverse("scoring:edition_results", args=[edition.pk])
     if action == Action.PUBLISH:

@@ -46,7 +46,11 @@ def new_page(browser, live_server):
         )
         context.set_default_timeout(15000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # Irreversible steps ask with a confirm dialog; the journeys answer yes and record it.
+        page.dialogs = []
+        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.accept()))
+        return page
 
     yield make
     for context in contexts:

@@ -5,6 +5,7 @@ import itertools
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from wagtail.models import Locale
 
 from cms import services
@@ -73,6 +74,9 @@ def make_snapshot(category, rows, *, by=None) -> ResultSnapshot:
         ],
     }
     text = canonical_json(payload)
+    # A snapshot exists only for frozen results; the freeze service sets this with it.
+    category.edition.frozen_at = category.edition.frozen_at or timezone.now()
+    category.edition.save(update_fields=["frozen_at"])
     return ResultSnapshot.objects.create(
         edition=category.edition,
         payload=payload,

@@ -62,3 +62,105 @@ def test_signup_with_mismatched_passwords_saves_nothing(client, django_user_mode
 
     assert response.status_code == 200
     assert not django_user_model.objects.filter(email="x@example.org").exists()
+
+
+# Each role lands where its work is, and the header shows exactly its panels ---------------------
+
+
+@pytest.fixture(autouse=True)
+def polish_urls():
+    """reverse() in a test follows the thread's language, which an /en/ request may leave."""
+    from django.utils import translation
+
+    with translation.override("pl"):
+        yield
+
+
+def _person(username: str):
+    from allauth.account.models import EmailAddress
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username=username)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def _log_in(client, user):
+    return client.post(
+        reverse("account_login"), {"login": user.email, "password": "secret-pass-123"}
+    )
+
+
+@pytest.fixture
+def people(db):
+    from competition.services import ensure_organiser_group
+    from entries.models import Membership, MembershipStatus
+    from scoring import services
+    from tests.factories import CategoryFactory, InstitutionFactory
+
+    category = CategoryFactory()
+    juror, chair = _person("juror"), _person("chair")
+    services.appoint(category=category, user=juror)
+    services.appoint(category=category, user=chair, chair=True)
+    applicant = _person("applicant")
+    Membership.objects.create(
+        user=applicant, institution=InstitutionFactory(), status=MembershipStatus.APPROVED
+    )
+    organiser = _person("organiser")
+    organiser.groups.add(ensure_organiser_group())
+    return {
+        "juror": juror,
+        "chair": chair,
+        "applicant": applicant,
+        "newcomer": _person("newcomer"),
+        "organiser": organiser,
+    }
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [
+        ("juror", "/jury/"),
+        ("chair", "/jury/"),
+        ("applicant", "/zgloszenia/"),
+        ("newcomer", "/zgloszenia/"),
+        ("organiser", "/admin/"),
+    ],
+)
+def test_login_lands_where_the_role_works(client, people, role, landing):
+    response = _log_in(client, people[role])
+
+    assert response.status_code == 302
+    assert response["Location"] == landing
+
+
+def test_login_with_next_still_goes_to_next(client, people):
+    response = client.post(
+        reverse("account_login") + "?next=/szukaj/",
+        {"login": people["juror"].email, "password": "secret-pass-123", "next": "/szukaj/"},
+    )
+
+    assert response["Location"] == "/szukaj/"
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [
+        ("juror", {"Panel jury"}),
+        ("chair", {"Panel jury"}),
+        ("applicant", {"Moje zgłoszenia"}),
+        ("newcomer", {"Moje zgłoszenia"}),
+        ("organiser", {"Administracja"}),
+        ("anonymous", set()),
+    ],
+)
+def test_header_shows_exactly_the_persons_panels(client, people, role, shown):
+    if role != "anonymous":
+        client.force_login(people[role])
+
+    body = client.get(reverse("search")).content.decode()
+
+    header = body.split("</header>")[0]
+    panels = {"Panel jury", "Moje zgłoszenia", "Administracja"}
+    assert {name for name in panels if f">{name}</a>" in header} == shown
