@@ -353,3 +353,14 @@ def test_results_page_query_count_same_for_5_and_50_entries(
 
     assert len(response.context["rows"]) == 50
     assert len(fifty) == len(five)
+
+
+def test_protocol_decisions_show_warsaw_time(scored, category, organiser):
+    snapshot = freeze(category, organiser, scored)  # confirmed at 12:00 UTC on 11 May (CEST)
+    buffer = io.BytesIO()
+
+    protocol.write_protocol(snapshot, buffer)
+
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    [decision] = list(workbook["Decyzje"].iter_rows(min_row=2, values_only=True))
+    assert decision[3] == dt.datetime(2026, 5, 11, 14, 0)
