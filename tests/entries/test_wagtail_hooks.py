@@ -297,35 +297,26 @@ def test_entry_inspect_shows_fields_institution_and_attachments(client, organise
     assert reverse("entries_admin:mark_eligible", args=[entry.pk]) in body
 
 
-def test_entry_inspect_shows_times_in_warsaw_winter_time(client, organiser):
+@pytest.mark.parametrize(
+    ("utc", "language", "shown", "not_shown"),
+    [
+        (dt.datetime(2026, 1, 15, 1, 50, tzinfo=dt.UTC), "pl", "15 stycznia 2026 02:50", "01:50"),
+        (dt.datetime(2026, 7, 15, 1, 50, tzinfo=dt.UTC), "en", "July 15, 2026, 3:50 a.m.", "1:50"),
+    ],
+)
+def test_entry_inspect_shows_times_in_warsaw(client, organiser, utc, language, shown, not_shown):
     entry = submitted()
-    Entry.objects.filter(pk=entry.pk).update(
-        submitted_at=dt.datetime(2026, 1, 15, 1, 50, tzinfo=dt.UTC)
-    )
-    client.force_login(organiser)
-
-    response = client.get(reverse("entries_admin:inspect", args=[entry.pk]))
-
-    body = response.content.decode()
-    assert "15 stycznia 2026 02:50" in body
-    assert "01:50" not in body
-
-
-def test_entry_inspect_shows_times_in_warsaw_summer_time_in_english(client, organiser):
-    entry = submitted()
-    Entry.objects.filter(pk=entry.pk).update(
-        submitted_at=dt.datetime(2026, 7, 15, 1, 50, tzinfo=dt.UTC)
-    )
+    Entry.objects.filter(pk=entry.pk).update(submitted_at=utc)
     profile = UserProfile.get_for_user(organiser)
-    profile.preferred_language = "en"
+    profile.preferred_language = language
     profile.save()
     client.force_login(organiser)
 
     response = client.get(reverse("entries_admin:inspect", args=[entry.pk]))
 
     body = response.content.decode()
-    assert "July 15, 2026, 3:50 a.m." in body
-    assert "1:50" not in body
+    assert shown in body
+    assert not_shown not in body
 
 
 def test_entry_inspect_shows_a_dash_for_a_time_not_set(client, organiser):
