@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
@@ -133,7 +133,7 @@ def create_announcement(
             parent=ensure_competition_page(competition=edition.competition, home=home),
         )
     confirmed = _("The jury confirmed the results on %(date)s.") % {
-        "date": formats.date_format(snapshot.created_at, "j E Y")
+        "date": formats.date_format(timezone.localtime(snapshot.created_at), "j E Y")
     }
     announcement = AnnouncementPage(
         title=_("Laureates: %(edition)s") % {"edition": edition_page.title},

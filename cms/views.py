@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from wagtail.models import Locale, Page
 
@@ -21,6 +22,11 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request, "cms/search.html", {"query": query, "results": results, "page_obj": page_obj}
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Browsers ask for /favicon.ico whatever the page links; the icon itself is a static SVG.
+    return redirect(static("favicon.svg"))
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:

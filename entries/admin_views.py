@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView, View
@@ -395,14 +396,14 @@ class RejectBulkAction(FormalCheckBulkAction):
 
 class ExportForm(forms.Form):
     edition = forms.ModelChoiceField(
-        label=gettext_lazy("edition"),
+        label=capfirst(gettext_lazy("edition")),
         queryset=Edition.objects.select_related("competition"),
     )
 
 
 class ImportForm(forms.Form):
     edition = forms.ModelChoiceField(
-        label=gettext_lazy("edition"),
+        label=capfirst(gettext_lazy("edition")),
         queryset=Edition.objects.select_related("competition"),
     )
     file = forms.FileField(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from competition.models import Category, Edition, Institution
@@ -18,9 +22,7 @@ class InstitutionSearchForm(forms.Form):
 def _url_field(model, name: str) -> forms.URLField:
     # Django 6 assumes https for scheme-less URLs; opt in now rather than silence the warning.
     field = model._meta.get_field(name)
-    return forms.URLField(
-        label=field.verbose_name.capitalize(), required=False, assume_scheme="https"
-    )
+    return forms.URLField(label=capfirst(field.verbose_name), required=False, assume_scheme="https")
 
 
 class InstitutionRegistrationForm(forms.ModelForm):
@@ -29,6 +31,11 @@ class InstitutionRegistrationForm(forms.ModelForm):
     class Meta:
         model = Institution
         fields = ["name", "kind", "terc", "address", "website"]
+
+
+def entry_field_label(name: str) -> str:
+    """The label applicants see for an entry field, without the form's required marker."""
+    return capfirst(str(Entry._meta.get_field(name).verbose_name))
 
 
 class EntryForm(forms.ModelForm):
@@ -78,6 +85,28 @@ class EntryForm(forms.ModelForm):
     def _post_clean(self) -> None:
         # Model validation runs in the service, which knows the phase and the limits.
         pass
+
+    def show_missing(self, names: Iterable[str]) -> None:
+        """Put "required to submit" beside each field still empty, on the form as first shown."""
+        if not self.is_bound:
+            self.cleaned_data = {}  # add_error expects it; an unbound form never cleans
+        for name in names:
+            if name in self.fields:
+                self.add_error(
+                    name,
+                    ValidationError(
+                        _("This field is required to submit the entry."), code="incomplete"
+                    ),
+                )
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(input id, label, message) of each field error, for links at the top of the form."""
+        return [
+            (self[name].id_for_label, entry_field_label(name), message)
+            for name, messages in self.errors.items()
+            if name in self.fields
+            for message in messages
+        ]
 
 
 class AttachmentForm(forms.Form):

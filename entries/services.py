@@ -218,9 +218,20 @@ def _require_complete(entry: Entry) -> None:
     missing = missing_fields(entry)
     if missing:
         raise ValidationError(
-            {name: _("This field is required to submit the entry.") for name in missing},
-            code="incomplete",
+            {
+                name: ValidationError(
+                    _("This field is required to submit the entry."), code="incomplete"
+                )
+                for name in missing
+            }
         )
+
+
+def is_incomplete(error: ValidationError) -> bool:
+    """Whether a refusal is only about fields still empty, which the entry form can point at."""
+    return hasattr(error, "error_dict") and all(
+        item.code == "incomplete" for items in error.error_dict.values() for item in items
+    )
 
 
 def _next_number(edition: Edition) -> tuple[int, str]:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,12 +18,20 @@ from competition.lifecycle import Action
 from competition.models import Edition, Institution
 
 from . import services
-from .forms import AttachmentForm, EntryForm, InstitutionRegistrationForm, InstitutionSearchForm
+from .forms import (
+    AttachmentForm,
+    EntryForm,
+    InstitutionRegistrationForm,
+    InstitutionSearchForm,
+    entry_field_label,
+)
 from .models import Attachment, Entry, EntryStatus
 from .queries import approved_institutions, entries_for_applicant, memberships_of
 from .text import render_description
 
 EDITABLE_STATUSES = (EntryStatus.DRAFT, EntryStatus.SUBMITTED)
+# On the edit form's address: show "required to submit" beside each field still empty.
+MISSING_PARAM = "missing"
 
 
 def _get_entry_for_applicant(request: HttpRequest, pk: int) -> Entry:
@@ -41,6 +50,15 @@ def _apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def _missing(entry: Entry) -> list[tuple[str, str]]:
+    """(link to the field on the edit form, label) of each field submitting still needs."""
+    edit_url = reverse("entries:edit", args=[entry.pk])
+    return [
+        (f"{edit_url}?{MISSING_PARAM}=1#id_{name}", entry_field_label(name))
+        for name in services.missing_fields(entry)
+    ]
 
 
 def _open_editions():
@@ -157,7 +175,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entry": entry,
             "description_html": render_description(entry.description),
             "attachments": entry.attachments.all(),
-            "missing": services.missing_fields(entry),
+            "missing": _missing(entry),
             "can_change": can_change,
             "attachment_form": AttachmentForm(),
         },
@@ -190,6 +208,8 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.error(request, verdict.reason)
         return redirect("entries:detail", pk=entry.pk)
+    elif request.method == "GET" and request.GET.get(MISSING_PARAM):
+        form.show_missing(services.missing_fields(entry))
     return render(
         request, "entries/entry_form.html", {"form": form, "edition": entry.edition, "entry": entry}
     )
@@ -209,7 +229,18 @@ def _entry_action(request: HttpRequest, pk: int, action, success: str) -> HttpRe
 @login_required
 @require_POST
 def entry_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _entry_action(request, pk, services.submit_entry, _("The entry is submitted."))
+    entry = _get_entry_for_applicant(request, pk)
+    try:
+        services.submit_entry(entry=entry, by=request.user)
+    except ValidationError as error:
+        if not services.is_incomplete(error):
+            _show_errors(request, error)
+            return redirect("entries:detail", pk=entry.pk)
+        # The form names each empty field, links it and shows the error beside it.
+        messages.error(request, _("The entry is not submitted: fill in the fields listed below."))
+        return redirect(f"{reverse('entries:edit', args=[entry.pk])}?{MISSING_PARAM}=1")
+    messages.success(request, _("The entry is submitted."))
+    return redirect("entries:detail", pk=entry.pk)
 
 
 @login_required

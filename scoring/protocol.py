@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -189,7 +190,7 @@ def write_protocol(
                     category["name"],
                     _("Tie broken: %(order)s") % {"order": ", ".join(tie["order"])},
                     tie["by"],
-                    tie["at"],
+                    _local_time(tie["at"]),
                     tie["justification"],
                 ]
             )
@@ -201,10 +202,21 @@ def write_protocol(
                 else _("Awards confirmed as proposed")
             )
             decisions.append(
-                [category["name"], label, awards["by"], awards["at"], awards["justification"]]
+                [
+                    category["name"],
+                    label,
+                    awards["by"],
+                    _local_time(awards["at"]),
+                    awards["justification"],
+                ]
             )
     tick()
     workbook.save(target)
+
+
+def _local_time(moment: str) -> dt.datetime:
+    """A decision's time as the jury's clock showed it; Excel cells cannot hold a time zone."""
+    return timezone.localtime(dt.datetime.fromisoformat(moment)).replace(tzinfo=None)
 
 
 def protocol_path(export: ProtocolExport) -> Path:

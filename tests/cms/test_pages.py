@@ -339,3 +339,16 @@ def test_view_restriction_clears_the_page_cache(client, home):
     response = client.get("/")
 
     assert response.status_code == 302
+
+
+def test_announcement_dates_the_confirmation_in_warsaw(home):
+    import datetime as dt
+
+    import time_machine
+
+    category, rows = awarded(1)
+
+    with time_machine.travel(dt.datetime(2026, 5, 10, 22, 30, tzinfo=dt.UTC), tick=False):
+        page = announce(category, rows, home)
+
+    assert page.intro == "<p>Jury zatwierdziło wyniki 11 maja 2026.</p>"

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from entries import services
 from entries.models import Entry, EntryStatus, Membership
@@ -296,3 +299,148 @@ def test_institution_search_and_join(client, during_call):
     assert [i.name for i in found.context["results"]] == ["Gmina Wiązowna"]
     assert [i.name for i in by_terc.context["results"]] == ["Gmina Wiązowna"]
     assert Membership.objects.get(user=user).status == "pending"
+
+
+# The fields submitting still needs -------------------------------------------------------------
+
+REQUIRED = ["description", "results", "contact_name", "contact_email"]
+
+
+@pytest.fixture
+def incomplete_entry(entry):
+    entry.edition.required_entry_fields = REQUIRED
+    entry.edition.save()
+    Entry.objects.filter(pk=entry.pk).update(
+        description="", results="", contact_name="", contact_email=""
+    )
+    entry.refresh_from_db()
+    return entry
+
+
+def test_entry_detail_links_each_missing_field_by_its_label(
+    client, member, incomplete_entry, during_call
+):
+    client.force_login(member)
+    edit = reverse("entries:edit", args=[incomplete_entry.pk])
+
+    response = client.get(reverse("entries:detail", args=[incomplete_entry.pk]))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        f'<li><a href="{edit}?missing=1#id_description">Opis</a></li>'
+        f'<li><a href="{edit}?missing=1#id_results">Mierzalne rezultaty</a></li>'
+        f'<li><a href="{edit}?missing=1#id_contact_name">Osoba do kontaktu</a></li>'
+        f'<li><a href="{edit}?missing=1#id_contact_email">E-mail kontaktowy</a></li>'
+    ) in body
+    assert "uzupełnij: description" not in body
+
+
+def test_entry_detail_names_missing_fields_in_english(
+    client, member, incomplete_entry, during_call
+):
+    client.force_login(member)
+
+    with translation.override("en"):
+        response = client.get(reverse("entries:detail", args=[incomplete_entry.pk]))
+
+    body = response.content.decode()
+    assert "Before you can submit, fill in:" in body
+    assert '#id_results">Measurable results</a>' in body
+    assert '#id_contact_email">Contact e-mail</a>' in body
+
+
+def test_submit_of_incomplete_entry_names_the_fields_once_and_opens_the_form(
+    client, member, incomplete_entry, during_call
+):
+    client.force_login(member)
+    edit = reverse("entries:edit", args=[incomplete_entry.pk])
+
+    response = client.post(reverse("entries:submit", args=[incomplete_entry.pk]))
+    form = client.get(response["Location"])
+
+    body = form.content.decode()
+    incomplete_entry.refresh_from_db()
+    assert incomplete_entry.status == EntryStatus.DRAFT
+    assert response.status_code == 302
+    assert response["Location"] == f"{edit}?missing=1"
+    assert body.count("Zgłoszenie nie zostało złożone: uzupełnij pola wymienione poniżej.") == 1
+    assert (
+        '<li><a href="#id_description">Opis</a>: To pole jest wymagane, aby złożyć zgłoszenie.</li>'
+        '<li><a href="#id_results">Mierzalne rezultaty</a>: To pole jest wymagane, aby złożyć '
+        "zgłoszenie.</li>"
+        '<li><a href="#id_contact_name">Osoba do kontaktu</a>: To pole jest wymagane, aby złożyć '
+        "zgłoszenie.</li>"
+        '<li><a href="#id_contact_email">E-mail kontaktowy</a>: To pole jest wymagane, aby '
+        "złożyć zgłoszenie.</li>"
+    ) in body
+    for name in REQUIRED:
+        assert f'<ul class="errorlist" id="id_{name}_error"><li>' in body
+        assert re.search(rf'aria-invalid="true" aria-describedby="[^"]*id_{name}_error"', body)
+        assert f'<a href="#id_{name}">' in body
+    assert body.count("To pole jest wymagane, aby złożyć zgłoszenie.") == 2 * len(REQUIRED)
+    assert 'id="id_summary_error"' not in body
+
+
+def test_entry_form_without_missing_param_shows_no_errors(
+    client, member, incomplete_entry, during_call
+):
+    client.force_login(member)
+
+    response = client.get(reverse("entries:edit", args=[incomplete_entry.pk]))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "errorlist" not in body
+    assert "error-summary" not in body
+
+
+def test_saving_a_submitted_entry_with_an_emptied_field_shows_the_error_beside_it(
+    client, member, incomplete_entry, during_call
+):
+    Entry.objects.filter(pk=incomplete_entry.pk).update(
+        status=EntryStatus.SUBMITTED,
+        description="Opis",
+        results="Wyniki",
+        contact_name="Anna",
+        contact_email="anna@example.org",
+    )
+    client.force_login(member)
+
+    response = client.post(
+        reverse("entries:edit", args=[incomplete_entry.pk]),
+        {
+            "category": incomplete_entry.category.pk,
+            "title": incomplete_entry.title,
+            "description": "Opis",
+            "results": "",
+            "contact_name": "Anna",
+            "contact_email": "anna@example.org",
+        },
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<ul class="errorlist" id="id_results_error">' in body
+    assert '<a href="#id_results">Mierzalne rezultaty</a>: To pole jest wymagane' in body
+    assert body.count("To pole jest wymagane, aby złożyć zgłoszenie.") == 2
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 302), ("outsider", 404), ("juror", 404), ("organiser", 404), ("member", 200)],
+)
+def test_entry_form_with_missing_fields_by_role(
+    client, incomplete_entry, during_call, who, status, request
+):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    url = f"{reverse('entries:edit', args=[incomplete_entry.pk])}?missing=1"
+
+    response = client.get(url)
+
+    assert response.status_code == status
+    if who == "anonymous":
+        assert response["Location"].startswith(f"{reverse('account_login')}?next=")
+    if who == "member":
+        assert response.content.decode().count('<ul class="errorlist" id="id_') == len(REQUIRED)

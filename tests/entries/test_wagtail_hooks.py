@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from wagtail.users.models import UserProfile
 
 from competition.models import Institution
 from entries.models import Attachment, Entry, EntryStatus, Membership, MembershipStatus
@@ -294,6 +295,39 @@ def test_entry_inspect_shows_fields_institution_and_attachments(client, organise
     assert reverse("entries_admin:attachment", args=[attachment.pk]) in body
     assert "harmonogram.pdf" in body
     assert reverse("entries_admin:mark_eligible", args=[entry.pk]) in body
+
+
+@pytest.mark.parametrize(
+    ("utc", "language", "shown", "not_shown"),
+    [
+        (dt.datetime(2026, 1, 15, 1, 50, tzinfo=dt.UTC), "pl", "15 stycznia 2026 02:50", "01:50"),
+        (dt.datetime(2026, 7, 15, 1, 50, tzinfo=dt.UTC), "en", "July 15, 2026, 3:50 a.m.", "1:50"),
+    ],
+)
+def test_entry_inspect_shows_times_in_warsaw(client, organiser, utc, language, shown, not_shown):
+    entry = submitted()
+    Entry.objects.filter(pk=entry.pk).update(submitted_at=utc)
+    profile = UserProfile.get_for_user(organiser)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(organiser)
+
+    response = client.get(reverse("entries_admin:inspect", args=[entry.pk]))
+
+    body = response.content.decode()
+    assert shown in body
+    assert not_shown not in body
+
+
+def test_entry_inspect_shows_a_dash_for_a_time_not_set(client, organiser):
+    entry = submitted(checked_at=None)
+    client.force_login(organiser)
+
+    response = client.get(reverse("entries_admin:inspect", args=[entry.pk]))
+
+    body = response.content.decode()
+    assert re.search(r"<dt>Data oceny formalnej</dt>\s*<dd>\s*—\s*</dd>", body)
+    assert "None" not in body.split("<dt>Data oceny formalnej</dt>")[1].split("</dd>")[0]
 
 
 def test_entry_inspect_escapes_html_in_the_description(client, organiser):

@@ -458,3 +458,14 @@ def test_freeze_and_confirmations_race_the_snapshot_keeps_the_last_confirmed(
     frozen = {r["entry"]: r["award"] for r in snapshot.payload["categories"][0]["ranking"]}
     assert frozen == {**last.proposal, **last.awards}
     assert errors == []
+
+
+def test_protocol_decisions_show_warsaw_time(scored, category, organiser):
+    snapshot = freeze(category, organiser, scored)  # confirmed at 12:00 UTC on 11 May (CEST)
+    buffer = io.BytesIO()
+
+    protocol.write_protocol(snapshot, buffer)
+
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    [decision] = list(workbook["Decyzje"].iter_rows(min_row=2, values_only=True))
+    assert decision[3] == dt.datetime(2026, 5, 11, 14, 0)
