@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from competition.models import AggregationMethod, Category, Edition
 
 from . import aggregation, charts, permissions, protocol, results
+from .forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
 from .models import ProtocolExport, ResultSnapshot
 from .tasks import build_protocol_task
 
@@ -95,6 +96,14 @@ def _rows(computed: results.CategoryResults) -> list[dict]:
     return rows
 
 
+def _form_errors(request: HttpRequest, form) -> None:
+    # These forms are small parts of a results page: their errors show as messages above it.
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else None
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
 @login_required
 def category_results(request: HttpRequest, pk: int) -> HttpResponse:
     category = _get_category_for_results(request, pk)
@@ -140,22 +149,16 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def break_tie(request: HttpRequest, pk: int) -> HttpResponse:
     category = _get_category_for_results(request, pk)
-    # Each tied entry gets a position number in the form; the order follows those numbers.
-    positions = []
-    for key, value in request.POST.items():
-        if key.startswith("tie_"):
-            try:
-                positions.append((int(value), key.removeprefix("tie_")))
-            except ValueError:
-                messages.error(request, _("Give every tied entry a position number."))
-                return redirect("scoring:results", pk=category.pk)
-    order = [entry for _position, entry in sorted(positions)]
+    form = TieDecisionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("scoring:results", pk=category.pk)
     try:
         results.record_tie_decision(
             category=category,
             by=request.user,
-            order=order,
-            justification=request.POST.get("justification", ""),
+            order=form.cleaned_data["order"],
+            justification=form.cleaned_data["justification"],
         )
     except ValidationError as error:
         for message in error.messages:
@@ -169,17 +172,16 @@ def break_tie(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     category = _get_category_for_results(request, pk)
-    awards = {
-        key.removeprefix("award_"): (value or None)
-        for key, value in request.POST.items()
-        if key.startswith("award_")
-    }
+    form = AwardConfirmationForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("scoring:results", pk=category.pk)
     try:
         results.confirm_awards(
             category=category,
             by=request.user,
-            awards=awards,
-            justification=request.POST.get("justification", ""),
+            awards=form.cleaned_data["awards"],
+            justification=form.cleaned_data["justification"],
         )
     except ValidationError as error:
         for message in error.messages:
@@ -210,9 +212,13 @@ def edition_results(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def freeze(request: HttpRequest, pk: int) -> HttpResponse:
     edition = _get_edition_for_organiser(request, pk)
+    form = FreezeForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("scoring:edition_results", pk=edition.pk)
     try:
         snapshot = results.freeze_results(
-            edition=edition, by=request.user, reason=request.POST.get("reason", "")
+            edition=edition, by=request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
         for message in error.messages:

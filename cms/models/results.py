@@ -9,6 +9,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.forms import ArchiveFilterForm
 from competition.models import Award, AwardKind
 from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
 
@@ -173,19 +174,14 @@ class ArchivePage(Page):
             "kind",
             "place",
         )
-        filters = {
-            "year": request.GET.get("year", ""),
-            "category": request.GET.get("category", ""),
-            "kind": request.GET.get("kind", ""),
-            "voivodeship": request.GET.get("voivodeship", ""),
-        }
-        if filters["year"].isdigit():
+        filters = ArchiveFilterForm(request.GET).filters()
+        if filters["year"]:
             awards = awards.filter(category__edition__year=int(filters["year"]))
         if filters["category"]:
             awards = awards.filter(category__name=filters["category"])
-        if filters["kind"] in InstitutionKind.values:
+        if filters["kind"]:
             awards = awards.filter(institution__kind=filters["kind"])
-        if filters["voivodeship"] in dict(VOIVODESHIP_CHOICES):
+        if filters["voivodeship"]:
             awards = awards.filter(institution__voivodeship=filters["voivodeship"])
         awards = list(awards)
         pages = {

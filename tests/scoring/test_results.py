@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from competition.models import Award
 from scoring import protocol, results, services
-from scoring.models import ProtocolExport, ResultSnapshot, Score
+from scoring.models import AwardDecision, ProtocolExport, ResultSnapshot, Score, TieDecision
 from tests.factories import BASE, EntryFactory, UserFactory
 from tests.scoring.conftest import DURING_SCORING
 
@@ -374,3 +374,53 @@ def test_results_page_query_count_same_for_5_and_50_entries(
 
     assert len(response.context["rows"]) == 50
     assert len(fifty) == len(five)
+
+
+NUL_MESSAGE = "Znaki null są niedozwolone."
+
+
+def test_break_tie_with_null_character_is_refused(
+    client, juror, chair, entries, criteria, category
+):
+    score_all([juror, chair], entries[:2], criteria, [[(5, 5), (5, 5)], [(5, 5), (5, 5)]])
+    client.force_login(chair)
+    data = {f"tie_{entries[1].pk}": "1", f"tie_{entries[0].pk}": "2", "justification": "Głos\x00"}
+
+    with time_machine.travel(DELIBERATION, tick=False):
+        response = client.post(reverse("scoring:break_tie", args=[category.pk]), data, follow=True)
+
+    assert NUL_MESSAGE in response.content.decode()
+    assert not TieDecision.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["justification", "award"])
+def test_confirm_awards_with_null_character_is_refused(client, scored, category, chair, field):
+    client.force_login(chair)
+    data = {f"award_{scored[0].pk}": "place_1", "justification": "Zmiana."}
+    if field == "justification":
+        data["justification"] = "Zmiana\x00"
+    else:
+        data[f"award_{scored[0].pk}"] = "place_1\x00"
+
+    with time_machine.travel(DELIBERATION, tick=False):
+        response = client.post(
+            reverse("scoring:confirm_awards", args=[category.pk]), data, follow=True
+        )
+
+    assert NUL_MESSAGE in response.content.decode()
+    assert not AwardDecision.objects.exists()
+
+
+def test_freeze_with_null_character_in_reason_is_refused(client, scored, category, organiser):
+    snapshot = freeze(category, organiser, scored)
+    client.force_login(organiser)
+
+    with time_machine.travel(DELIBERATION, tick=False):
+        response = client.post(
+            reverse("scoring:freeze", args=[category.edition.pk]),
+            {"reason": "Korekta\x00"},
+            follow=True,
+        )
+
+    assert NUL_MESSAGE in response.content.decode()
+    assert list(ResultSnapshot.objects.all()) == [snapshot]
