@@ -18,7 +18,6 @@ from . import services
 from .forms import AttachmentForm, EntryForm, InstitutionRegistrationForm, InstitutionSearchForm
 from .models import Attachment, Entry, EntryStatus
 from .queries import approved_institutions, entries_for_applicant, memberships_of
-from .text import render_description
 
 EDITABLE_STATUSES = (EntryStatus.DRAFT, EntryStatus.SUBMITTED)
 
@@ -150,7 +149,6 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entries/entry_detail.html",
         {
             "entry": entry,
-            "description_html": render_description(entry.description),
             "attachments": entry.attachments.all(),
             "missing": services.missing_fields(entry),
             "can_change": can_change,

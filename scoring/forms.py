@@ -7,12 +7,20 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import ScoreSheet
+from .models import AwardDecision, ResultSnapshot, ScoreSheet, TieDecision
+
+
+def _max_length(model, field: str) -> int:
+    # The limit lives on the model field (see SECURITY.md); forms repeat it, never restate it.
+    return model._meta.get_field(field).max_length
 
 
 class ScoreSheetForm(forms.Form):
     justification = forms.CharField(
-        label=_("Justification"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+        label=_("Justification"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=_max_length(ScoreSheet, "justification"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -81,7 +89,11 @@ def _refuse_null_characters(values: dict[str, str]) -> None:
 class TieDecisionForm(forms.Form):
     """The chair's order for tied entries: a position number per `tie_<entry>` field."""
 
-    justification = forms.CharField(label=_("Justification"), required=False, max_length=5000)
+    justification = forms.CharField(
+        label=_("Justification"),
+        required=False,
+        max_length=_max_length(TieDecision, "justification"),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -100,7 +112,11 @@ class TieDecisionForm(forms.Form):
 class AwardConfirmationForm(forms.Form):
     """The awards per `award_<entry>` field ("" for none), checked against the ranking by the service."""
 
-    justification = forms.CharField(label=_("Justification"), required=False, max_length=5000)
+    justification = forms.CharField(
+        label=_("Justification"),
+        required=False,
+        max_length=_max_length(AwardDecision, "justification"),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -111,7 +127,11 @@ class AwardConfirmationForm(forms.Form):
 
 
 class FreezeForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the correction"), required=False, max_length=5000)
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        required=False,
+        max_length=_max_length(ResultSnapshot, "reason"),
+    )
 
 
 class RecusalForm(forms.Form):

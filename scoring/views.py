@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from competition.models import Category
 from entries.models import Attachment, Entry, EntryStatus
-from entries.text import render_description
 from entries.views import attachment_response
 
 from . import permissions, services
@@ -145,7 +144,6 @@ def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "sheet": sheet,
             "form": form,
             "recusal_form": RecusalForm(),
-            "description_html": render_description(entry.description),
             "attachments": entry.attachments.all(),
         },
     )

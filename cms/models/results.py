@@ -10,6 +10,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.forms import ArchiveFilterForm
+from competition.fields import LimitedTextField
 from competition.models import Award, AwardKind
 from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
 
@@ -90,7 +91,7 @@ class LaureatePage(Page):
     prize = models.DecimalField(
         _("prize (PLN)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = LimitedTextField(_("summary"), blank=True, max_length=1000)
     description = RichTextField(_("description"), blank=True)
 
     content_panels = [

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -295,3 +297,23 @@ def test_institution_search_and_join(client, during_call):
     assert [i.name for i in found.context["results"]] == ["Gmina Wiązowna"]
     assert [i.name for i in by_terc.context["results"]] == ["Gmina Wiązowna"]
     assert Membership.objects.get(user=user).status == "pending"
+
+
+def test_entry_edit_with_a_100_kb_description_is_refused_quickly(
+    client, member, entry, during_call
+):
+    client.force_login(member)
+    fields = ("title", "summary", "results", "contact_name", "contact_email")
+    data = {name: getattr(entry, name) for name in fields}
+    start = time.perf_counter()
+
+    response = client.post(
+        reverse("entries:edit", args=[entry.pk]),
+        {**data, "category": entry.category.pk, "description": "[" * 100_000},
+    )
+
+    assert time.perf_counter() - start < 1.0
+    assert response.status_code == 200
+    assert "co najwyżej 20000 znaków" in response.content.decode()
+    entry.refresh_from_db()
+    assert "[[[" not in entry.description
