@@ -16,7 +16,6 @@ from competition import lifecycle
 from competition.lifecycle import Action
 from competition.models import Competition, Edition
 from entries.models import Entry
-from entries.text import render_description
 from scoring.models import ResultSnapshot
 
 from .models import AnnouncementPage, CompetitionPage, EditionPage, HomePage, LaureatePage
@@ -166,7 +165,7 @@ def create_announcement(
                 place=place,
                 prize=Decimal(prize) if prize else None,
                 summary=entry.summary,
-                description=render_description(entry.description),
+                description=entry.description_html,
                 search_description=entry.summary[:250],
                 live=False,
             )

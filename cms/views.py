@@ -9,18 +9,23 @@ from django.templatetags.static import static
 from django.urls import reverse
 from wagtail.models import Locale, Page
 
+from .forms import SearchForm
+
 
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
+    form = SearchForm(request.GET)
+    query = form.query()
     results = []
     page_obj = None
     if query:
         locale = Locale.get_active()
         found = Page.objects.live().public().filter(locale=locale).specific().search(query)
-        page_obj = Paginator(found, 20).get_page(request.GET.get("page"))
+        page_obj = Paginator(found, 20).get_page(form.cleaned_data["page"])
         results = list(page_obj)
     return render(
-        request, "cms/search.html", {"query": query, "results": results, "page_obj": page_obj}
+        request,
+        "cms/search.html",
+        {"form": form, "query": query, "results": results, "page_obj": page_obj},
     )
 
 

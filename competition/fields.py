@@ -1,9 +1,10 @@
-"""Model fields that store small lists of choices and are edited as checkboxes."""
+"""Model fields: small lists of choices edited as checkboxes, and long text with a limit."""
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -68,3 +69,15 @@ class InstitutionKindsField(models.JSONField):
 
 def all_kinds() -> list[str]:
     return list(InstitutionKind.values)
+
+
+class LimitedTextField(models.TextField):
+    """A TextField whose `max_length` holds in model validation too, not only in forms.
+
+    Every long text people type has a limit (see SECURITY.md): it bounds what one request can
+    make the server store, render and export. Like CharField, it adds a MaxLengthValidator.
+    """
+
+    def __init__(self, *args, max_length: int, **kwargs):
+        super().__init__(*args, max_length=max_length, **kwargs)
+        self.validators.append(MaxLengthValidator(max_length))

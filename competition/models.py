@@ -18,6 +18,7 @@ from modelcluster.models import ClusterableModel
 from .fields import (
     EntryFieldsField,
     InstitutionKindsField,
+    LimitedTextField,
     all_kinds,
     default_required_entry_fields,
 )
@@ -76,7 +77,7 @@ class Competition(models.Model):
         help_text=_("Starts the entry numbers, e.g. SLC gives SLC-2024-007."),
     )
     organiser_name = models.CharField(_("organiser"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), blank=True, max_length=5000)
 
     class Meta:
         verbose_name = _("competition")
@@ -312,7 +313,7 @@ class Category(ClusterableModel):
         Edition, on_delete=models.CASCADE, related_name="categories", verbose_name=_("edition")
     )
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), blank=True, max_length=5000)
     eligible_kinds = InstitutionKindsField(
         _("institution kinds that may enter"),
         default=all_kinds,
@@ -410,7 +411,7 @@ class Criterion(models.Model):
         help_text=_("Leave empty when the criterion applies to every category of the edition."),
     )
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description shown to jurors"), blank=True)
+    description = LimitedTextField(_("description shown to jurors"), blank=True, max_length=2000)
     scale_min = models.DecimalField(_("lowest score"), max_digits=6, decimal_places=2, default=0)
     scale_max = models.DecimalField(_("highest score"), max_digits=6, decimal_places=2, default=10)
     step = models.DecimalField(_("step"), max_digits=6, decimal_places=2, default=1)
@@ -531,7 +532,7 @@ class Institution(models.Model):
         blank=True,
         help_text=_("Taken from the TERC code for local governments."),
     )
-    address = models.TextField(_("address"), blank=True)
+    address = LimitedTextField(_("address"), blank=True, max_length=500)
     website = models.URLField(_("website"), blank=True)
     # Institutions registered by applicants wait for an organiser; the admin's are approved at once.
     is_approved = models.BooleanField(_("approved"), default=True)

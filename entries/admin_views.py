@@ -49,7 +49,6 @@ from .spreadsheets import (
     import_template_workbook,
     workbook_bytes,
 )
-from .text import render_description
 
 CHECKABLE_STATUSES = (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE, EntryStatus.REJECTED)
 _REPORT_SESSION_KEY = "entries_import_report"
@@ -170,8 +169,8 @@ class EntryInspectView(InspectView):
         )
 
     def get_description_display_value(self):
-        # render_description sanitises the Markdown's HTML with an allow-list.
-        return mark_safe(render_description(self.object.description))
+        # Rendered and sanitised with an allow-list when the entry was saved (entries.text).
+        return mark_safe(self.object.description_html)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -214,6 +213,7 @@ class RejectionForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason for the rejection"),
         help_text=gettext_lazy("The applicants receive it by e-mail."),
+        max_length=Entry._meta.get_field("rejection_reason").max_length,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
             "required": gettext_lazy(

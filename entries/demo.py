@@ -14,6 +14,7 @@ from django.utils import timezone
 from competition.models import Category, Competition, Edition, Institution
 
 from .models import EditionCounter, Entry, EntryStatus, Membership, MembershipStatus
+from .text import render_description
 
 THEMES = [
     "Elektroniczny obieg dokumentów",
@@ -62,6 +63,7 @@ def build_innowacyjny_samorzad_entries() -> int:
     for sequence, institution in enumerate(picks, start=1):
         theme = rng.choice(THEMES)
         is_rejected = sequence - 1 in rejected
+        description = f"{theme}.\n\n- analiza potrzeb mieszkańców\n- wdrożenie\n- szkolenia"
         entries.append(
             Entry(
                 edition=edition,
@@ -73,7 +75,9 @@ def build_innowacyjny_samorzad_entries() -> int:
                 sequence=sequence,
                 title=f"{theme} — {institution.name}",
                 summary=f"{theme}: wdrożenie w jednostce {institution.name}.",
-                description=f"{theme}.\n\n- analiza potrzeb mieszkańców\n- wdrożenie\n- szkolenia",
+                description=description,
+                # bulk_create skips Entry.save(), which renders the HTML.
+                description_html=render_description(description),
                 results=f"{rng.randint(300, 40000)} mieszkańców korzysta z rozwiązania.",
                 users_count=rng.randint(300, 40000),
                 contact_name="Sekretarz",

@@ -7,11 +7,17 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from competition.fields import LimitedTextField
 from competition.models import Category, Edition, Institution
+
+from .text import render_description
+
+# About eight pages of text; Markdown of this length renders in well under a second.
+DESCRIPTION_MAX_LENGTH = 20_000
 
 
 class MembershipStatus(models.TextChoices):
@@ -99,13 +105,13 @@ class Entry(models.Model):
     )
     number = models.CharField(_("entry number"), max_length=30, blank=True)
     sequence = models.PositiveIntegerField(_("sequence in edition"), null=True, blank=True)
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    rejection_reason = LimitedTextField(_("reason for rejection"), blank=True, max_length=2000)
 
     title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(
-        _("short summary"), blank=True, validators=[MaxLengthValidator(1000)]
-    )
-    description = models.TextField(_("description"), blank=True)
+    summary = LimitedTextField(_("short summary"), blank=True, max_length=1000)
+    description = LimitedTextField(_("description"), blank=True, max_length=DESCRIPTION_MAX_LENGTH)
+    # The description as sanitised HTML, rendered when the entry is saved, never per request.
+    description_html = models.TextField(editable=False, blank=True)
     implementation_start = models.DateField(_("implementation start"), null=True, blank=True)
     implementation_end = models.DateField(_("implementation end"), null=True, blank=True)
     budget = models.DecimalField(
@@ -118,7 +124,7 @@ class Entry(models.Model):
     )
     funding_sources = models.CharField(_("funding sources"), max_length=500, blank=True)
     public_url = models.URLField(_("public URL of the service"), blank=True)
-    results = models.TextField(_("measurable results"), blank=True)
+    results = LimitedTextField(_("measurable results"), blank=True, max_length=5000)
     users_count = models.PositiveIntegerField(_("number of users"), null=True, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
@@ -161,6 +167,22 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}" if self.number else self.title
+
+    def save(self, *args, **kwargs):
+        # Render only when the text changed: a status change must not pay for the Markdown.
+        if self.description != getattr(self, "_rendered_description", None):
+            self.description_html = render_description(self.description)
+            self._rendered_description = self.description
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "description" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "description_html"}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        entry = super().from_db(db, field_names, values)
+        entry._rendered_description = entry.__dict__.get("description")
+        return entry
 
 
 def private_storage() -> FileSystemStorage:

@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from competition import lifecycle
 from competition.lifecycle import Action
+from competition.mail import render_email
 from competition.models import Category, Edition, Institution
 
 from .models import (
@@ -414,8 +414,7 @@ def _mail(entry: Entry, template: str, recipients: list[str]) -> None:
     if not recipients:
         return
     context = {"entry": entry, "site_url": settings.WAGTAILADMIN_BASE_URL}
-    subject = render_to_string(f"{template}_subject.txt", context).strip()
-    body = render_to_string(f"{template}.txt", context)
+    subject, body = render_email(template, context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 

@@ -32,6 +32,7 @@ from competition import lifecycle
 from competition.lifecycle import Action
 from competition.models import Category, Edition, Institution
 from competition.teryt import InstitutionKind
+from competition.workbooks import text_row
 
 from .models import Entry, EntryStatus
 from .services import EDITABLE_FIELDS, allocate_entry_number, missing_fields
@@ -64,14 +65,14 @@ def _write_table(
     number_formats: Mapping[int, str] | None = None,
 ) -> None:
     """A header row in bold, frozen above the rows, and columns wide enough to read."""
-    sheet.append([str(label) for label in header])
+    sheet.append(text_row(sheet, [str(label) for label in header]))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     sheet.freeze_panes = "A2"
     widths = [len(str(label)) for label in header]
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(text_row(sheet, row))
         for index, value in enumerate(row):
             if value is not None:
                 longest_line = max(len(line) for line in str(value).splitlines() or [""])

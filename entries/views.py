@@ -27,7 +27,6 @@ from .forms import (
 )
 from .models import Attachment, Entry, EntryStatus
 from .queries import approved_institutions, entries_for_applicant, memberships_of
-from .text import render_description
 
 EDITABLE_STATUSES = (EntryStatus.DRAFT, EntryStatus.SUBMITTED)
 # On the edit form's address: show "required to submit" beside each field still empty.
@@ -173,7 +172,6 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entries/entry_detail.html",
         {
             "entry": entry,
-            "description_html": render_description(entry.description),
             "attachments": entry.attachments.all(),
             "missing": _missing(entry),
             "can_change": can_change,

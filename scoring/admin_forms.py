@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from .models import Recusal
+
 CHAIR_HELP = _("A category has one chair: the current chair stays on the jury as a juror.")
 
 
@@ -67,6 +69,7 @@ class LiftRecusalForm(forms.Form):
             "Why may this juror score the entry after all? The justification is kept with the conflict."
         ),
         min_length=10,
+        max_length=Recusal._meta.get_field("lift_justification").max_length,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
             "required": _("Write why the conflict of interest is lifted (at least 10 characters)."),

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from competition.fields import LimitedTextField
 from competition.models import Category, Criterion, Institution
 from entries.models import Entry
 
@@ -86,7 +87,9 @@ class Recusal(models.Model):
         related_name="+",
         verbose_name=_("lifted by"),
     )
-    lift_justification = models.TextField(_("justification for lifting"), blank=True)
+    lift_justification = LimitedTextField(
+        _("justification for lifting"), blank=True, max_length=2000
+    )
 
     class Meta:
         verbose_name = _("conflict of interest")
@@ -129,7 +132,7 @@ class ScoreSheet(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT
     )
-    justification = models.TextField(_("justification"), blank=True)
+    justification = LimitedTextField(_("justification"), blank=True, max_length=5000)
     version = models.PositiveIntegerField(_("version"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -229,7 +232,7 @@ class TieDecision(models.Model):
         Category, on_delete=models.CASCADE, related_name="tie_decisions", verbose_name=_("category")
     )
     order = models.JSONField(_("order of the tied entries"))
-    justification = models.TextField(_("justification"))
+    justification = LimitedTextField(_("justification"), max_length=5000)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -258,7 +261,7 @@ class AwardDecision(models.Model):
     )
     proposal = models.JSONField(_("proposed awards"))
     awards = models.JSONField(_("confirmed awards"))
-    justification = models.TextField(_("justification of changes"), blank=True)
+    justification = LimitedTextField(_("justification of changes"), blank=True, max_length=5000)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -306,7 +309,7 @@ class ResultSnapshot(models.Model):
         related_name="superseded_by",
         verbose_name=_("supersedes"),
     )
-    reason = models.TextField(_("reason for the correction"), blank=True)
+    reason = LimitedTextField(_("reason for the correction"), blank=True, max_length=5000)
 
     objects = ImmutableQuerySet.as_manager()
 

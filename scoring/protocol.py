@@ -12,19 +12,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from competition.workbooks import text_cell, text_row
 
 from .models import ProtocolExport, ResultSnapshot
 
 BOLD = Font(bold=True)
 
 
-def _header(sheet, titles: list[str]) -> list[WriteOnlyCell]:
+def _header(sheet, titles: list[str]) -> list:
     cells = []
     for title in titles:
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = text_cell(sheet, title)
         cell.font = BOLD
         cells.append(cell)
     return cells
@@ -38,6 +39,11 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int]
     sheet.freeze_panes = "A2"
     sheet.append(_header(sheet, headers))
     return sheet
+
+
+def _append(sheet, values: list) -> None:
+    # Names, titles and justifications come from people: text cells, never formulas.
+    sheet.append(text_row(sheet, values))
 
 
 def _award(value: str | None) -> str:
@@ -102,16 +108,16 @@ def write_protocol(
         (_("Digest (SHA-256)"), snapshot.digest),
         (_("Reason for the correction"), snapshot.reason),
     ]:
-        cover.append([label, value])
+        _append(cover, [label, value])
     for category in categories:
         chair = ", ".join(j["name"] for j in category["jury"] if j["chair"])
         members = ", ".join(j["name"] for j in category["jury"])
         recusals = "; ".join(
             f"{r['juror']} ✕ {r['entry']} ({r['reason']})" for r in category["recusals"]
         )
-        cover.append([_("Jury: %(name)s") % {"name": category["name"]}, members])
-        cover.append([_("Chair"), chair])
-        cover.append([_("Recusals"), recusals or "—"])
+        _append(cover, [_("Jury: %(name)s") % {"name": category["name"]}, members])
+        _append(cover, [_("Chair"), chair])
+        _append(cover, [_("Recusals"), recusals or "—"])
     tick()
 
     used: set[str] = {_("Protocol")}
@@ -135,7 +141,8 @@ def write_protocol(
         sheet = _sheet(workbook, _safe_title(category["name"], used), headers, widths)
         for row in category["ranking"]:
             low, high = row["rank_interval"]
-            sheet.append(
+            _append(
+                sheet,
                 [
                     row["position"],
                     row["rank"],
@@ -148,7 +155,7 @@ def write_protocol(
                     f"{low}–{high}" if low is not None else "",
                     row["tie_break"] or "",
                     _award(row["award"]),
-                ]
+                ],
             )
         tick()
 
@@ -164,7 +171,8 @@ def write_protocol(
     # Lazily, a row at a time: the compact scores text is never expanded into a list.
     for category_id, entry_id, juror_id, criterion_id, value in iter_scores(payload["scores"]):
         number, title = entries.get(entry_id, ("", ""))
-        matrix.append(
+        _append(
+            matrix,
             [
                 names.get(category_id, ""),
                 number,
@@ -172,7 +180,7 @@ def write_protocol(
                 jury_names.get(juror_id, juror_id),
                 criteria.get(criterion_id, ""),
                 value,
-            ]
+            ],
         )
     tick()
 
@@ -185,14 +193,15 @@ def write_protocol(
     for category in categories:
         tie = category["decisions"]["tie"]
         if tie:
-            decisions.append(
+            _append(
+                decisions,
                 [
                     category["name"],
                     _("Tie broken: %(order)s") % {"order": ", ".join(tie["order"])},
                     tie["by"],
                     _local_time(tie["at"]),
                     tie["justification"],
-                ]
+                ],
             )
         awards = category["decisions"]["awards"]
         if awards:
@@ -201,14 +210,15 @@ def write_protocol(
                 if awards["changed"]
                 else _("Awards confirmed as proposed")
             )
-            decisions.append(
+            _append(
+                decisions,
                 [
                     category["name"],
                     label,
                     awards["by"],
                     _local_time(awards["at"]),
                     awards["justification"],
-                ]
+                ],
             )
     tick()
     workbook.save(target)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from competition.workbooks import text_row
 from scoring.aggregation import CategoryResult, to_json
 
 ENTRY_HEADERS = (
@@ -272,12 +273,12 @@ def _add_sheet(
     from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet(title)
-    sheet.append(list(headers))
+    sheet.append(text_row(sheet, headers))
     bold = Font(bold=True)
     for cell in sheet[1]:
         cell.font = bold
     for row in rows:
-        sheet.append(row)
+        sheet.append(text_row(sheet, row))
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers):
         width = max([len(header), *(_width(row[index]) for row in rows)])

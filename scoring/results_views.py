@@ -15,6 +15,7 @@ from competition import lifecycle
 from competition.models import AggregationMethod, Category, Edition
 
 from . import aggregation, charts, permissions, protocol, results
+from .forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
 from .models import ProtocolExport, ResultSnapshot
 from .queries import sheets_progress
 from .tasks import build_protocol_task
@@ -97,6 +98,14 @@ def _rows(computed: results.CategoryResults) -> list[dict]:
     return rows
 
 
+def _form_errors(request: HttpRequest, form) -> None:
+    # These forms are small parts of a results page: their errors show as messages above it.
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else None
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
 @login_required
 def category_results(request: HttpRequest, pk: int) -> HttpResponse:
     category = _get_category_for_results(request, pk)
@@ -145,22 +154,16 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def break_tie(request: HttpRequest, pk: int) -> HttpResponse:
     category = _get_category_for_results(request, pk)
-    # Each tied entry gets a position number in the form; the order follows those numbers.
-    positions = []
-    for key, value in request.POST.items():
-        if key.startswith("tie_"):
-            try:
-                positions.append((int(value), key.removeprefix("tie_")))
-            except ValueError:
-                messages.error(request, _("Give every tied entry a position number."))
-                return redirect("scoring:results", pk=category.pk)
-    order = [entry for _position, entry in sorted(positions)]
+    form = TieDecisionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("scoring:results", pk=category.pk)
     try:
         results.record_tie_decision(
             category=category,
             by=request.user,
-            order=order,
-            justification=request.POST.get("justification", ""),
+            order=form.cleaned_data["order"],
+            justification=form.cleaned_data["justification"],
         )
     except ValidationError as error:
         for message in error.messages:
@@ -174,17 +177,16 @@ def break_tie(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     category = _get_category_for_results(request, pk)
-    awards = {
-        key.removeprefix("award_"): (value or None)
-        for key, value in request.POST.items()
-        if key.startswith("award_")
-    }
+    form = AwardConfirmationForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("scoring:results", pk=category.pk)
     try:
         results.confirm_awards(
             category=category,
             by=request.user,
-            awards=awards,
-            justification=request.POST.get("justification", ""),
+            awards=form.cleaned_data["awards"],
+            justification=form.cleaned_data["justification"],
         )
     except ValidationError as error:
         for message in error.messages:
@@ -217,9 +219,13 @@ def edition_results(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def freeze(request: HttpRequest, pk: int) -> HttpResponse:
     edition = _get_edition_for_organiser(request, pk)
+    form = FreezeForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("scoring:edition_results", pk=edition.pk)
     try:
         snapshot = results.freeze_results(
-            edition=edition, by=request.user, reason=request.POST.get("reason", "")
+            edition=edition, by=request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
         for message in error.messages:

@@ -13,13 +13,13 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from competition import lifecycle
 from competition.lifecycle import Action
+from competition.mail import render_email
 from competition.models import Category, Criterion, Edition
 from entries.models import Entry, EntryStatus
 
@@ -77,13 +77,9 @@ def invite_juror(*, category: Category, email: str, chair: bool = False):
             },
         )
         context = {"category": category, "link": f"{settings.WAGTAILADMIN_BASE_URL}{path}"}
+        subject, body = render_email("scoring/email/invitation", context)
         transaction.on_commit(
-            lambda: send_mail(
-                render_to_string("scoring/email/invitation_subject.txt", context).strip(),
-                render_to_string("scoring/email/invitation.txt", context),
-                settings.DEFAULT_FROM_EMAIL,
-                [email],
-            )
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
         )
     return user
 
@@ -349,12 +345,8 @@ def send_reminders(*, category: Category) -> int:
         if not juror.email:
             continue
         context = {"category": category, "juror": juror, "site_url": settings.WAGTAILADMIN_BASE_URL}
-        send_mail(
-            render_to_string("scoring/email/reminder_subject.txt", context).strip(),
-            render_to_string("scoring/email/reminder.txt", context),
-            settings.DEFAULT_FROM_EMAIL,
-            [juror.email],
-        )
+        subject, body = render_email("scoring/email/reminder", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [juror.email])
         sent += 1
     return sent
 

@@ -14,7 +14,6 @@ from competition import lifecycle
 from competition.lifecycle import Action
 from competition.models import Category
 from entries.models import Attachment, Entry, EntryStatus
-from entries.text import render_description
 from entries.views import attachment_response
 
 from . import permissions, services
@@ -112,34 +111,32 @@ def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("You declared a conflict of interest with this entry."))
             return redirect("scoring:entry", pk=entry.pk)
         form = _sheet_form(entry, sheet, request.POST)
-        form.is_valid()
-        try:
-            services.save_score_sheet(
-                juror=request.user,
-                entry=entry,
-                scores=form.raw_scores(),
-                justification=request.POST.get("justification", ""),
-                version=int(request.POST.get("version") or 0),
-                submit="submit" in request.POST,
-            )
-        except services.StaleSheet as error:
-            messages.error(request, error.messages[0])
-            fresh = ScoreSheet.objects.filter(juror=request.user, entry=entry).first()
-            form = _sheet_form(entry, fresh)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
+        if form.is_valid():
+            try:
+                services.save_score_sheet(
+                    juror=request.user,
+                    entry=entry,
+                    scores=form.raw_scores(),
+                    justification=form.cleaned_data["justification"],
+                    version=form.cleaned_data["version"],
+                    submit=form.cleaned_data["submit"],
+                )
+            except services.StaleSheet as error:
                 messages.error(request, error.messages[0])
-        except ValueError:
-            messages.error(request, _("The form was damaged; reload the page."))
-        else:
-            if "submit" in request.POST:
-                messages.success(request, _("The score sheet is submitted."))
+                fresh = ScoreSheet.objects.filter(juror=request.user, entry=entry).first()
+                form = _sheet_form(entry, fresh)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    messages.error(request, error.messages[0])
             else:
-                messages.success(request, _("The draft score sheet is saved."))
-            return redirect("scoring:entry", pk=entry.pk)
+                if form.cleaned_data["submit"]:
+                    messages.success(request, _("The score sheet is submitted."))
+                else:
+                    messages.success(request, _("The draft score sheet is saved."))
+                return redirect("scoring:entry", pk=entry.pk)
     return render(
         request,
         "scoring/entry.html",
@@ -150,7 +147,6 @@ def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "recusal_form": RecusalForm(),
             "can": lifecycle.verdicts(entry.edition),
-            "description_html": render_description(entry.description),
             "attachments": entry.attachments.all(),
         },
     )

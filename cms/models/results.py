@@ -9,6 +9,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.forms import ArchiveFilterForm
+from competition.fields import LimitedTextField
 from competition.models import Award, AwardKind
 from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
 
@@ -89,7 +91,7 @@ class LaureatePage(Page):
     prize = models.DecimalField(
         _("prize (PLN)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = LimitedTextField(_("summary"), blank=True, max_length=1000)
     description = RichTextField(_("description"), blank=True)
 
     content_panels = [
@@ -173,19 +175,14 @@ class ArchivePage(Page):
             "kind",
             "place",
         )
-        filters = {
-            "year": request.GET.get("year", ""),
-            "category": request.GET.get("category", ""),
-            "kind": request.GET.get("kind", ""),
-            "voivodeship": request.GET.get("voivodeship", ""),
-        }
-        if filters["year"].isdigit():
+        filters = ArchiveFilterForm(request.GET).filters()
+        if filters["year"]:
             awards = awards.filter(category__edition__year=int(filters["year"]))
         if filters["category"]:
             awards = awards.filter(category__name=filters["category"])
-        if filters["kind"] in InstitutionKind.values:
+        if filters["kind"]:
             awards = awards.filter(institution__kind=filters["kind"])
-        if filters["voivodeship"] in dict(VOIVODESHIP_CHOICES):
+        if filters["voivodeship"]:
             awards = awards.filter(institution__voivodeship=filters["voivodeship"])
         awards = list(awards)
         pages = {

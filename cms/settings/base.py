@@ -79,6 +79,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text e-mails: "Kraków & okolice" must not arrive as "Kraków &amp; okolice".
+        # Only `competition.mail.render_email` uses it; HTML always goes through the first engine.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # SQLite is the embedded default so a first run needs nothing; DATABASE_URL selects PostgreSQL.

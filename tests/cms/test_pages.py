@@ -188,6 +188,24 @@ def test_archive_filters_by_year_kind_and_voivodeship(client, home):
     assert "Brak laureatów spełniających te kryteria." in by_year
 
 
+def test_archive_ignores_a_filter_with_a_null_character(client, home):
+    from cms.models import ArchivePage
+
+    archive = ArchivePage(title="Archiwum", slug="archiwum")
+    home.add_child(instance=archive)
+    archive.save_revision().publish()
+    category, _rows = awarded(1)
+    institution = InstitutionFactory(name="Powiat Śląski", kind="powiat", terc="2401")
+    Award.objects.create(
+        category=category, institution=institution, kind="place", place=1, project_title="A"
+    )
+
+    response = client.get("/archiwum/", {"category": "x\x00", "kind": "powiat"})
+
+    assert response.status_code == 200
+    assert "Powiat Śląski" in response.content.decode()
+
+
 def test_search_finds_laureate_by_institution_name(client, home):
     category, rows = awarded(2)
     page = announce(category, rows, home, publish=True)

@@ -86,6 +86,20 @@ def test_create_entry_refuses_after_deadline(member, category):
     ]
 
 
+def test_submit_entry_mail_is_plain_text_not_html_escaped(
+    member, category, during_call, django_capture_on_commit_callbacks
+):
+    entry = EntryFactory(
+        category=category, institution=institution_of(member), title="Kraków & <okolice>"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_entry(entry=entry, by=member)
+
+    assert "Kraków & <okolice>" in mail.outbox[0].body
+    assert "&amp;" not in mail.outbox[0].body and "&lt;" not in mail.outbox[0].body
+
+
 def test_create_entry_refuses_too_long_summary(member, category, during_call):
     with pytest.raises(ValidationError) as excinfo:
         new_entry(member, category, summary="x" * 1001)

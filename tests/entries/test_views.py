@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 import time_machine
@@ -444,3 +445,23 @@ def test_entry_form_with_missing_fields_by_role(
         assert response["Location"].startswith(f"{reverse('account_login')}?next=")
     if who == "member":
         assert response.content.decode().count('<ul class="errorlist" id="id_') == len(REQUIRED)
+
+
+def test_entry_edit_with_a_100_kb_description_is_refused_quickly(
+    client, member, entry, during_call
+):
+    client.force_login(member)
+    fields = ("title", "summary", "results", "contact_name", "contact_email")
+    data = {name: getattr(entry, name) for name in fields}
+    start = time.perf_counter()
+
+    response = client.post(
+        reverse("entries:edit", args=[entry.pk]),
+        {**data, "category": entry.category.pk, "description": "[" * 100_000},
+    )
+
+    assert time.perf_counter() - start < 1.0
+    assert response.status_code == 200
+    assert "co najwyżej 20000 znaków" in response.content.decode()
+    entry.refresh_from_db()
+    assert "[[[" not in entry.description

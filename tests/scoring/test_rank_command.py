@@ -478,3 +478,17 @@ def test_rank_process_prints_json_and_exits_0():
     assert done.returncode == 0
     assert done.stderr == ""
     assert json.loads(done.stdout)["categories"][0]["entries"][0]["entry"] == "Chateau Montelena"
+
+
+def test_rank_xlsx_writes_formula_like_entries_and_jurors_as_text(tmp_path):
+    text = 'category,entry,juror,criterion,score\n=2+2,=1+1,@j1,c,1\n=2+2,"=HYPERLINK(""x"")",-j2,c,2\n'
+    scores = write(tmp_path / "scores.csv", text)
+    target = tmp_path / "results.xlsx"
+
+    run_rank(scores, "--format", "xlsx", "--output", target, "--bootstrap", "0")
+
+    book = openpyxl.load_workbook(target)
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    values = {c.value for c in cells if c.data_type == "s"}
+    assert {"=1+1", '=HYPERLINK("x")', "@j1", "-j2", "=2+2"} <= values

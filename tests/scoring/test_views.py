@@ -255,3 +255,21 @@ def test_juror_downloads_attachment_unless_recused(client, juror, entry, during_
 
     assert allowed.status_code == 200
     assert refused.status_code == 404
+
+
+@pytest.mark.parametrize("field", ["justification", "score"])
+def test_sheet_with_null_character_is_refused_with_a_message(
+    client, juror, entry, criteria, during_scoring, field
+):
+    client.force_login(juror)
+    data = sheet_data(criteria, ["5", "5"], submit="1")
+    if field == "justification":
+        data["justification"] = "Dobre uzasadnienie\x00 oceny."
+    else:
+        data[f"score_{criteria[0].pk}"] = "5\x00"
+
+    response = client.post(reverse("scoring:entry", args=[entry.pk]), data)
+
+    assert response.status_code == 200
+    assert "Znaki null są niedozwolone." in response.content.decode()
+    assert not ScoreSheet.objects.exists()

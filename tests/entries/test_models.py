@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from entries.models import DESCRIPTION_MAX_LENGTH, Entry
+from tests.factories import EntryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_entry_save_stores_the_rendered_description():
+    entry = EntryFactory(description="Akapit z **pogrubieniem**.\n\n- punkt")
+
+    stored = Entry.objects.get(pk=entry.pk)
+
+    assert "<strong>pogrubieniem</strong>" in stored.description_html
+    assert "<li>punkt</li>" in stored.description_html
+
+
+def test_entry_save_renders_again_only_when_the_description_changes():
+    entry = Entry.objects.get(pk=EntryFactory(description="stary").pk)
+    entry.description_html = "<p>niezmienione</p>"  # would be replaced by a new rendering
+    entry.title = "Nowy tytuł"
+    entry.save()
+    assert Entry.objects.get(pk=entry.pk).description_html == "<p>niezmienione</p>"
+
+    entry.description = "nowy"
+    entry.save(update_fields=["description"])
+
+    assert Entry.objects.get(pk=entry.pk).description_html == "<p>nowy</p>\n"
+
+
+def test_entry_description_over_the_limit_is_refused_by_validation():
+    entry = EntryFactory.build(description="x" * (DESCRIPTION_MAX_LENGTH + 1))
+
+    with pytest.raises(ValidationError) as excinfo:
+        entry.clean_fields(exclude=["edition", "category", "institution", "created_by"])
+
+    assert list(excinfo.value.message_dict) == ["description"]
