@@ -33,6 +33,8 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView, InspectView
 
+from competition import lifecycle
+from competition.lifecycle import Action
 from competition.models import Category, Edition, Institution
 from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
 
@@ -106,6 +108,8 @@ def formal_check_menu_items(entry: Entry, next_url: str) -> list[MenuItem]:
     """Links to the formal check of an entry that has been sent in; the service decides the rest."""
     if entry.status not in CHECKABLE_STATUSES:
         return []
+    if not lifecycle.allowed(Action.FORMAL_CHECK, entry.edition):
+        return []
     query = "?" + urlencode({"next": next_url}) if next_url else ""
     return [
         MenuItem(
@@ -124,6 +128,10 @@ def formal_check_menu_items(entry: Entry, next_url: str) -> list[MenuItem]:
 
 
 class EntryIndexView(IndexView):
+    def get_base_queryset(self):
+        # Each row's formal-check buttons ask its edition's phase: fetched with the row.
+        return super().get_base_queryset().select_related("edition")
+
     def get_edit_url(self, instance):
         # Organisers read entries far more than they correct them: titles open the entry.
         return None
@@ -182,6 +190,7 @@ class EntryInspectView(InspectView):
                 for attachment in self.object.attachments.all()
             ],
             check_actions=formal_check_menu_items(self.object, "") if can_check else [],
+            check_verdict=lifecycle.verdict(Action.FORMAL_CHECK, self.object.edition),
         )
         return context
 
@@ -252,6 +261,14 @@ class EntryCheckMixin(PermissionCheckedMixin, WagtailAdminTemplateMixin):
 
     def done(self):
         return redirect(self.next_url or self.inspect_url)
+
+    def get(self, request, *args, **kwargs):
+        # Offer the form only when the check is possible now; otherwise say why and from when.
+        verdict = lifecycle.verdict(Action.FORMAL_CHECK, self.entry.edition)
+        if not verdict:
+            messages.error(request, verdict.reason)
+            return self.done()
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -36,6 +36,11 @@ def browser():
         browser.close()
 
 
+def _answer_dialogs(page) -> None:
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.accept()))
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     contexts = []
@@ -46,11 +51,10 @@ def new_page(browser, live_server):
         )
         context.set_default_timeout(15000)
         contexts.append(context)
-        page = context.new_page()
-        # Irreversible steps ask with a confirm dialog; the journeys answer yes and record it.
-        page.dialogs = []
-        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.accept()))
-        return page
+        # Irreversible steps ask with a confirm dialog; the journeys answer yes and record it,
+        # in every tab of the context (a second tab is how a stale save is made).
+        context.on("page", _answer_dialogs)
+        return context.new_page()
 
     yield make
     for context in contexts:

@@ -138,7 +138,7 @@ def test_applicant_journey(new_page, open_call, mailoutbox):
         headers={"Referer": page.url},
     )
 
-    assert "Termin składania zgłoszeń minął" in forged.text()
+    assert "Ten krok (zmiana i składanie zgłoszeń) nie jest już możliwy" in forged.text()
     entry.refresh_from_db()
     assert entry.title == "e-Urząd Legionowo"
     assert entry.status == "submitted"

@@ -192,7 +192,7 @@ def test_admin_menu_has_entries_group_for_organiser_only(client, organiser, staf
 # The list -----------------------------------------------------------------------------------
 
 
-def test_entries_list_shows_columns(client, organiser):
+def test_entries_list_shows_columns(client, organiser, formal_check):
     institution = InstitutionFactory(name="Gmina Jabłonna")
     category = CategoryFactory(name="Poza horyzonty", edition__competition__code="SLC")
     entry = submitted(7, category=category, institution=institution, title="Geoportal gminy")
@@ -274,7 +274,7 @@ def test_entries_list_query_count_same_for_1_and_20_entries(client, organiser):
 # One entry ----------------------------------------------------------------------------------
 
 
-def test_entry_inspect_shows_fields_institution_and_attachments(client, organiser):
+def test_entry_inspect_shows_fields_institution_and_attachments(client, organiser, formal_check):
     institution = InstitutionFactory(name="Gmina Nadarzyn", terc="1421042")
     entry = submitted(
         4, institution=institution, budget="15000.50", public_url="https://e.example.org"
@@ -633,3 +633,17 @@ def test_approval_decisions_need_post_and_permission(
     assert post["Location"] == reverse("wagtailadmin_home")
     assert registration.status == MembershipStatus.PENDING
     assert Membership.objects.filter(status=MembershipStatus.APPROVED).count() == 0
+
+
+def test_formal_check_not_offered_before_the_deadline_says_from_when(client, organiser):
+    entry = submitted()
+    client.force_login(organiser)
+
+    with time_machine.travel(DURING_CALL, tick=False):
+        inspect = client.get(reverse("entries_admin:inspect", args=[entry.pk]))
+        form = client.get(reverse("entries_admin:reject", args=[entry.pk]))
+
+    body = inspect.content.decode()
+    assert reverse("entries_admin:reject", args=[entry.pk]) not in body
+    assert "Ten krok (ocena formalna) będzie możliwy od" in body
+    assert form["Location"] == reverse("entries_admin:inspect", args=[entry.pk])
