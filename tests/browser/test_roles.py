@@ -112,6 +112,7 @@ def test_juror_from_home_scores_an_entry(new_page, live_server):
     click(page, "link", category.name)
     click(page, "link", entries[0].title)
     fill_sheet(page, criteria, ["8", "7"])
+    shot(page, "roles-juror-sheet")
     click(page, "button", "Złóż kartę oceny")
     see(page, "Karta oceny została złożona.")
     assert page.get_by_role("button", name="Zapisz szkic").count() == 0
@@ -157,6 +158,7 @@ def test_organiser_from_home_checks_freezes_and_the_publisher_publishes(
     log_in_from_home(page, organiser.email)
 
     assert re.search(r"/admin/$", page.url)
+    shot(page, "roles-organiser-dashboard")
     click(page, "link", re.compile("Następny krok: Ocena formalna"))
     for entry in entries:
         row = page.locator("tr", has_text=entry.number)
@@ -198,6 +200,7 @@ def test_organiser_from_home_checks_freezes_and_the_publisher_publishes(
     click(page, "link", re.compile("Następny krok: Wyniki i zatwierdzenie"))
     click(page, "button", "Zatwierdź wyniki")
     see(page, "Wyniki zostały zatwierdzone.")
+    shot(page, "roles-organiser-frozen")
     click(page, "button", "Przygotuj protokół (.xlsx)")
     with page.expect_download() as download:
         page.get_by_role("link", name="Pobierz").first.click()
