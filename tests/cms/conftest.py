@@ -5,6 +5,7 @@ import itertools
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from wagtail.models import Locale
 
 from cms import services
@@ -18,6 +19,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _polish():
+    # A request under /en/ leaves English active in the thread, so reverse() in the next test
+    # would give /en/ addresses; each test starts in the site's default language.
+    translation.activate("pl")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
