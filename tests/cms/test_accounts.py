@@ -11,18 +11,16 @@ from django.urls import reverse
 from entries.models import RegulationsAcceptance
 
 pytestmark = pytest.mark.django_db
+SIGNUP = {
+    "email": "sekretarz@gmina.example.org",
+    "password1": "Mocne-Haslo-2026",
+    "password2": "Mocne-Haslo-2026",
+    "accept_regulations": "on",
+}
 
 
 def test_signup_confirm_email_and_log_in(client):
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "email": "sekretarz@gmina.example.org",
-            "password1": "Mocne-Haslo-2026",
-            "password2": "Mocne-Haslo-2026",
-            "accept_regulations": "on",
-        },
-    )
+    response = client.post(reverse("account_signup"), SIGNUP)
     link = re.search(r"https?://[^\s]+/konto/confirm-email/[^\s]+", mail.outbox[0].body).group(0)
     path = link.split("testserver", 1)[1]
     confirm_page = client.get(path)
@@ -73,15 +71,7 @@ def test_signup_records_the_accepted_rules_with_the_time(client, django_user_mod
     moment = dt.datetime(2026, 1, 15, 1, 50, tzinfo=dt.UTC)
 
     with time_machine.travel(moment, tick=False):
-        response = client.post(
-            reverse("account_signup"),
-            {
-                "email": "sekretarz@gmina.example.org",
-                "password1": "Mocne-Haslo-2026",
-                "password2": "Mocne-Haslo-2026",
-                "accept_regulations": "on",
-            },
-        )
+        response = client.post(reverse("account_signup"), SIGNUP)
 
     user = django_user_model.objects.get(email="sekretarz@gmina.example.org")
     assert response.status_code == 302
@@ -97,12 +87,7 @@ def test_signup_records_the_accepted_rules_with_the_time(client, django_user_mod
 
 def test_signup_without_accepting_the_rules_saves_nothing(client, django_user_model):
     response = client.post(
-        reverse("account_signup"),
-        {
-            "email": "sekretarz@gmina.example.org",
-            "password1": "Mocne-Haslo-2026",
-            "password2": "Mocne-Haslo-2026",
-        },
+        reverse("account_signup"), {k: v for k, v in SIGNUP.items() if k != "accept_regulations"}
     )
 
     assert response.status_code == 200
