@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .models import ProtocolExport, ResultSnapshot
+from .results import jurors_who_scored
 
 BOLD = Font(bold=True)
 
@@ -104,20 +105,24 @@ def write_protocol(
     ]:
         cover.append([label, value])
     for category in categories:
+        jury = jurors_who_scored(category)
+        # The chair leads the jury's decisions whether or not conflicts left them entries to score.
         chair = ", ".join(j["name"] for j in category["jury"] if j["chair"])
-        members = ", ".join(j["name"] for j in category["jury"])
+        members = ", ".join(j["name"] for j in jury)
+        idle = ", ".join(j["name"] for j in category["jury"] if j not in jury)
         recusals = "; ".join(
             f"{r['juror']} ✕ {r['entry']} ({r['reason']})" for r in category["recusals"]
         )
         cover.append([_("Jury: %(name)s") % {"name": category["name"]}, members])
         cover.append([_("Chair"), chair])
+        cover.append([_("Appointed, scored no entry"), idle or "—"])
         cover.append([_("Recusals"), recusals or "—"])
     tick()
 
     used: set[str] = {_("Protocol")}
     jury_names = {j["id"]: j["name"] for c in categories for j in c["jury"]}
     for category in categories:
-        juror_ids = [j["id"] for j in category["jury"]]
+        juror_ids = [j["id"] for j in jurors_who_scored(category)]
         headers = [
             _("Position"),
             _("Rank"),

@@ -11,6 +11,7 @@ from wagtail.search import index
 
 from competition.models import Award, AwardKind
 from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
+from scoring.results import jurors_who_scored
 
 
 class AnnouncementPage(Page):
@@ -60,7 +61,9 @@ class AnnouncementPage(Page):
                     }
                 )
             laureates.sort(key=lambda r: (r["place"] is None, r["place"] or 0, r["position"]))
-            categories.append({**category, "laureates": laureates})
+            categories.append(
+                {**category, "laureates": laureates, "jury": jurors_who_scored(category)}
+            )
         context["categories"] = categories
         return context
 

@@ -36,7 +36,7 @@ def home(db):
     return services.ensure_home_page(title="Konkursy")
 
 
-def make_snapshot(category, rows, *, by=None) -> ResultSnapshot:
+def make_snapshot(category, rows, *, by=None, jury=None) -> ResultSnapshot:
     """A frozen snapshot whose ranking is `rows`: (entry, award) in position order."""
     payload = {
         "competition": category.edition.competition.name,
@@ -56,7 +56,7 @@ def make_snapshot(category, rows, *, by=None) -> ResultSnapshot:
                 "places": 3,
                 "max_distinctions": 30,
                 "prizes": {"1": "15000.00"},
-                "jury": [{"id": 1, "name": "Anna Nowak", "chair": True}],
+                "jury": jury or [{"id": 1, "name": "Anna Nowak", "chair": True}],
                 "recusals": [],
                 "agreement": {},
                 "decisions": {"tie": None, "awards": None},
