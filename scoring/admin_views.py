@@ -74,7 +74,7 @@ def demoted_message(demoted: list) -> str:
 
 
 def excluded_text(count: int, total: int) -> str:
-    """ "3 of 13 entries": how much of a category the conflict rules keep from a juror."""
+    """How much of a category the conflict rules keep from a juror, as in "3 of 13 entries"."""
     return ngettext("%(count)d of %(total)d entry", "%(count)d of %(total)d entries", total) % {
         "count": count,
         "total": total,
