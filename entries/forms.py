@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from competition.models import Category, Edition, Institution
 
+from . import services
 from .models import Entry
 from .services import EDITABLE_FIELDS
 
@@ -116,3 +118,31 @@ class AttachmentForm(forms.Form):
         max_length=300,
         required=False,
     )
+
+
+class SignupForm(forms.Form):
+    """What allauth's sign-up adds: the personal-data clause and accepting the rules."""
+
+    # allauth adds its fields after this form's own; the acceptance comes last, by the button.
+    field_order = ["email", "password1", "password2", "accept_regulations"]
+
+    accept_regulations = forms.BooleanField(
+        label=_(
+            "I have read and accept the rules (regulamin) of the competitions I take part in, "
+            "published on each competition's page."
+        ),
+        error_messages={"required": _("Accept the rules to create an account.")},
+    )
+
+    @property
+    def data_controller(self) -> str:
+        return str(settings.DATA_CONTROLLER)
+
+    @property
+    def data_protection_contact(self) -> str:
+        return settings.DEFAULT_FROM_EMAIL
+
+    def signup(self, request, user) -> None:
+        services.record_regulations_acceptance(
+            user=user, statement=str(self.fields["accept_regulations"].label)
+        )

@@ -231,3 +231,24 @@ class EditionCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition}: {self.last_number}"
+
+
+class RegulationsAcceptance(models.Model):
+    """Someone accepting the competitions' rules at sign-up: the words they ticked, and when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="regulations_acceptances",
+        verbose_name=_("user"),
+    )
+    statement = models.TextField(_("accepted statement"))
+    accepted_at = models.DateTimeField(_("accepted at"))
+
+    class Meta:
+        verbose_name = _("acceptance of the rules")
+        verbose_name_plural = _("acceptances of the rules")
+        ordering = ["-accepted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.accepted_at:%Y-%m-%d %H:%M}"

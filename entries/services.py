@@ -27,6 +27,7 @@ from .models import (
     EntryStatus,
     Membership,
     MembershipStatus,
+    RegulationsAcceptance,
 )
 from .queries import active_entries_in_category, approved_institutions
 
@@ -428,3 +429,11 @@ def allocate_entry_number(edition: Edition) -> tuple[int, str]:
     so numbers remain gap-free whether entries come from the site or from a paper import.
     """
     return _next_number(edition)
+
+
+# Accounts -------------------------------------------------------------------------------------
+
+
+def record_regulations_acceptance(*, user, statement: str) -> RegulationsAcceptance:
+    """Keep the exact words someone accepted, with the time, as proof of their consent."""
+    return RegulationsAcceptance.objects.create(user=user, statement=statement, accepted_at=_now())

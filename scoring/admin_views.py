@@ -39,7 +39,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from competition.models import Category, Criterion, Edition
 
-from . import permissions, services
+from . import conflicts, permissions, services
 from .admin_forms import AppointForm, InviteForm, LiftRecusalForm
 from .models import (
     CategoryUserObjectPermission,
@@ -71,6 +71,32 @@ def demoted_message(demoted: list) -> str:
         "%(people)s are no longer chairs and stay on the jury as jurors.",
         len(demoted),
     ) % {"people": _people(demoted)}
+
+
+def excluded_text(count: int, total: int) -> str:
+    """How much of a category the conflict rules keep from a juror, as in "3 of 13 entries"."""
+    return ngettext("%(count)d of %(total)d entry", "%(count)d of %(total)d entries", total) % {
+        "count": count,
+        "total": total,
+    }
+
+
+def exclusion_warning(user, category: Category, exclusions: conflicts.Exclusions) -> str:
+    """Said when someone is appointed whom the conflict rules keep from some entries."""
+    count = exclusions.of(user)
+    if count and count == exclusions.total:
+        return ngettext(
+            "Conflicts of interest keep %(person)s from the only entry of “%(category)s”: "
+            "they cannot score anything there.",
+            "Conflicts of interest keep %(person)s from all %(total)d entries of “%(category)s”: "
+            "they cannot score anything there.",
+            count,
+        ) % {"person": person(user), "category": category.name, "total": count}
+    return _("Conflicts of interest keep %(person)s from %(excluded)s of “%(category)s”.") % {
+        "person": person(user),
+        "category": category.name,
+        "excluded": excluded_text(count, exclusions.total),
+    }
 
 
 def _edition_filter(field_name: str):
@@ -217,6 +243,14 @@ class CategoryJuryView(AppointmentPermissionMixin, WagtailAdminTemplateMixin, Te
     def get_context_data(self, **kwargs):
         rows = self.jury_rows()
         query = self.request.GET.get("q", "").strip()
+        found = self.search_results(query, rows)
+        # Foreseen for candidates too, so nobody is appointed blind to an empty workload.
+        exclusions = conflicts.exclusions(
+            jurors=[row["user"] for row in rows] + found, category=self.category
+        )
+        for row in rows:
+            row["excluded"] = exclusions.of(row["user"])
+            row["excluded_text"] = excluded_text(row["excluded"], exclusions.total)
         kwargs.setdefault("appoint_form", AppointForm())
         kwargs.setdefault("invite_form", InviteForm())
         return super().get_context_data(
@@ -224,7 +258,14 @@ class CategoryJuryView(AppointmentPermissionMixin, WagtailAdminTemplateMixin, Te
             rows=rows,
             query=query,
             search_min_length=_SEARCH_MIN_LENGTH,
-            found=self.search_results(query, rows),
+            found=[
+                {
+                    "user": user,
+                    "excluded": exclusions.of(user),
+                    "excluded_text": excluded_text(exclusions.of(user), exclusions.total),
+                }
+                for user in found
+            ],
             can_appoint=self.user_has_permission("add"),
             can_dismiss=self.user_has_permission("delete"),
             can_change_chair=self.user_has_permission("change"),
@@ -239,6 +280,9 @@ class CategoryJuryView(AppointmentPermissionMixin, WagtailAdminTemplateMixin, Te
         if demoted:
             parts.append(demoted_message(demoted))
         messages.success(self.request, " ".join(parts))
+        exclusions = conflicts.exclusions(jurors=[user], category=self.category)
+        if exclusions.of(user):
+            messages.warning(self.request, exclusion_warning(user, self.category, exclusions))
 
 
 class AppointView(CategoryJuryView):

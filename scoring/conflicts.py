@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db import transaction
 
 from competition.models import Category, Institution
@@ -64,3 +67,48 @@ def apply_for_entry(entry: Entry) -> None:
 def apply_for_juror(juror) -> None:
     for category in permissions.categories_for_juror(juror):
         apply_for(juror=juror, category=category)
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """How many of a category's entries each juror may not score, out of how many."""
+
+    total: int
+    by_juror: dict[int, int]
+
+    def of(self, juror) -> int:
+        return self.by_juror.get(juror.pk, 0)
+
+
+def exclusions(*, jurors: Iterable, category: Category) -> Exclusions:
+    """Foresee, without appointing anyone, whom the conflict rules keep from which entries.
+
+    Counted over the entries sent in that are or may become eligible: the affiliation rule
+    (unless the organiser lifted it for that entry) and any recusal already declared. A juror
+    affiliated with a voivodeship is kept from every entry of a competition held within it.
+    """
+    jurors = list(jurors)
+    entries = list(
+        Entry.objects.filter(
+            category=category, status__in=[EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE]
+        ).select_related("institution")
+    )
+    affiliations = {
+        profile.user_id: profile.affiliation
+        for profile in JurorProfile.objects.filter(user__in=jurors).select_related("affiliation")
+    }
+    lifted, active = set(), set()
+    for juror_id, entry_id, lifted_at in Recusal.objects.filter(
+        juror__in=jurors, entry__in=entries
+    ).values_list("juror_id", "entry_id", "lifted_at"):
+        (lifted if lifted_at else active).add((juror_id, entry_id))
+    by_juror = {}
+    for juror in jurors:
+        affiliation = affiliations.get(juror.pk)
+        by_juror[juror.pk] = sum(
+            1
+            for entry in entries
+            if (juror.pk, entry.pk) in active
+            or ((juror.pk, entry.pk) not in lifted and conflicts(affiliation, entry.institution))
+        )
+    return Exclusions(total=len(entries), by_juror=by_juror)

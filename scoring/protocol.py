@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from competition.workbooks import text_cell, text_row
 
 from .models import ProtocolExport, ResultSnapshot
+from .results import jurors_who_scored
 
 BOLD = Font(bold=True)
 
@@ -110,20 +111,24 @@ def write_protocol(
     ]:
         _append(cover, [label, value])
     for category in categories:
+        jury = jurors_who_scored(category)
+        # The chair leads the jury's decisions whether or not conflicts left them entries to score.
         chair = ", ".join(j["name"] for j in category["jury"] if j["chair"])
-        members = ", ".join(j["name"] for j in category["jury"])
+        members = ", ".join(j["name"] for j in jury)
+        idle = ", ".join(j["name"] for j in category["jury"] if j not in jury)
         recusals = "; ".join(
             f"{r['juror']} ✕ {r['entry']} ({r['reason']})" for r in category["recusals"]
         )
         _append(cover, [_("Jury: %(name)s") % {"name": category["name"]}, members])
         _append(cover, [_("Chair"), chair])
+        _append(cover, [_("Appointed, scored no entry"), idle or "—"])
         _append(cover, [_("Recusals"), recusals or "—"])
     tick()
 
     used: set[str] = {_("Protocol")}
     jury_names = {j["id"]: j["name"] for c in categories for j in c["jury"]}
     for category in categories:
-        juror_ids = [j["id"] for j in category["jury"]]
+        juror_ids = [j["id"] for j in jurors_who_scored(category)]
         headers = [
             _("Position"),
             _("Rank"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -244,6 +244,14 @@ def canonical_json(payload: dict) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def jurors_who_scored(category: Mapping) -> list[dict]:
+    """The jury a snapshot's category names in public: those who scored at least one entry.
+
+    Snapshots frozen before the flag was recorded name their whole jury, as they did then.
+    """
+    return [juror for juror in category["jury"] if juror.get("scored", True)]
+
+
 def _category_payload(results: CategoryResults) -> dict:
     category, result, decision = results.category, results.result, results.award_decision
     jurors = list(permissions.jurors_of(category))
@@ -277,6 +285,8 @@ def _category_payload(results: CategoryResults) -> dict:
     recusals = Recusal.objects.filter(entry__category=category, lifted_at__isnull=True).values_list(
         "juror_id", "entry_id", "kind", "reason"
     )
+    # A juror whose every entry was recused (or who sent no sheet) is on the jury but scored none.
+    scored = {str(juror) for juror in totals.columns if totals[juror].notna().any()}
     return {
         "id": category.pk,
         "name": category.name,
@@ -284,7 +294,12 @@ def _category_payload(results: CategoryResults) -> dict:
         "max_distinctions": category.max_distinctions,
         "prizes": {str(p.place): str(p.amount) for p in category.prizes.all()},
         "jury": [
-            {"id": u.pk, "name": u.get_full_name() or u.username, "chair": u.pk in chairs}
+            {
+                "id": u.pk,
+                "name": u.get_full_name() or u.username,
+                "chair": u.pk in chairs,
+                "scored": str(u.pk) in scored,
+            }
             for u in jurors
         ],
         "recusals": [

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -82,6 +83,24 @@ def invite_juror(*, category: Category, email: str, chair: bool = False):
             lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
         )
     return user
+
+
+def confirm_email_from_reset_link(*, user) -> None:
+    """A password set through a link mailed to the account's address proves the address.
+
+    Invited jurors get such a link instead of a confirmation e-mail; without this they would be
+    asked to confirm the same address again at their first login.
+    """
+    if not user.email:
+        return
+    address, _created = EmailAddress.objects.get_or_create(
+        user=user,
+        email__iexact=user.email,
+        defaults={"email": user.email, "primary": True, "verified": True},
+    )
+    if not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
 
 
 @transaction.atomic

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from allauth.account.signals import password_reset
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from entries.models import Entry
 
-from . import conflicts
+from . import conflicts, services
 from .models import JurorProfile
 
 
@@ -24,3 +25,8 @@ def profile_saved(sender, instance: JurorProfile, raw: bool = False, **kwargs) -
     if raw:
         return
     transaction.on_commit(lambda: conflicts.apply_for_juror(instance.user))
+
+
+@receiver(password_reset, dispatch_uid="scoring_reset_confirms_email")
+def password_reset_from_link(sender, request, user, **kwargs) -> None:
+    services.confirm_email_from_reset_link(user=user)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from competition import lifecycle
@@ -216,6 +217,13 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for entry in entries
     ]
+    # A juror kept from every entry (an affiliation with the whole region, say) shows here.
+    excluded = [
+        ngettext("%(count)d entry", "%(count)d entries", count) % {"count": count}
+        for count in (
+            sum(row["cells"][column] == "recused" for row in rows) for column in range(len(jurors))
+        )
+    ]
     return render(
         request,
         "scoring/matrix.html",
@@ -223,6 +231,7 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
             "category": category,
             "jurors": jurors,
             "rows": rows,
+            "excluded": excluded,
             "missing": services.jurors_missing_sheets(category),
             "can": lifecycle.verdicts(category.edition),
         },

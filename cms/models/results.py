@@ -13,6 +13,7 @@ from cms.forms import ArchiveFilterForm
 from competition.fields import LimitedTextField
 from competition.models import Award, AwardKind
 from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
+from scoring.results import jurors_who_scored
 
 
 class AnnouncementPage(Page):
@@ -62,7 +63,9 @@ class AnnouncementPage(Page):
                     }
                 )
             laureates.sort(key=lambda r: (r["place"] is None, r["place"] or 0, r["position"]))
-            categories.append({**category, "laureates": laureates})
+            categories.append(
+                {**category, "laureates": laureates, "jury": jurors_who_scored(category)}
+            )
         context["categories"] = categories
         return context
 

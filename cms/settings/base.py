@@ -157,6 +157,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Konkursy] "
+ACCOUNT_SIGNUP_FORM_CLASS = "entries.forms.SignupForm"
+# Named as the controller in the sign-up form's personal-data (RODO) clause; set per deployment.
+DATA_CONTROLLER = _("the organiser who runs this site")
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -46,6 +46,7 @@ def test_applicant_journey(new_page, open_call, mailoutbox):
     page.locator("input[name=email]").fill("sekretariat@legionowo.example.org")
     page.locator("input[name=password1]").fill("Mocne-Haslo-2026!")
     page.locator("input[name=password2]").fill("Mocne-Haslo-2026!")
+    page.locator("input[name=accept_regulations]").check()
     shot(page, "1-signup")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state("networkidle")

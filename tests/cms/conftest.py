@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Locale
 
 from cms import services
@@ -21,13 +21,22 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _polish():
+    # A request under /en/ leaves English active in the thread, so reverse() in the next test
+    # would give /en/ addresses; each test starts in the site's default language.
+    translation.activate("pl")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def home(db):
     Locale.objects.get_or_create(language_code="en")
     return services.ensure_home_page(title="Konkursy")
 
 
-def make_snapshot(category, rows, *, by=None) -> ResultSnapshot:
+def make_snapshot(category, rows, *, by=None, jury=None) -> ResultSnapshot:
     """A frozen snapshot whose ranking is `rows`: (entry, award) in position order."""
     payload = {
         "competition": category.edition.competition.name,
@@ -47,7 +56,7 @@ def make_snapshot(category, rows, *, by=None) -> ResultSnapshot:
                 "places": 3,
                 "max_distinctions": 30,
                 "prizes": {"1": "15000.00"},
-                "jury": [{"id": 1, "name": "Anna Nowak", "chair": True}],
+                "jury": jury or [{"id": 1, "name": "Anna Nowak", "chair": True}],
                 "recusals": [],
                 "agreement": {},
                 "decisions": {"tie": None, "awards": None},

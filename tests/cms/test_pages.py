@@ -370,3 +370,38 @@ def test_announcement_dates_the_confirmation_in_warsaw(home):
         page = announce(category, rows, home)
 
     assert page.intro == "<p>Jury zatwierdziło wyniki 11 maja 2026.</p>"
+
+
+@pytest.mark.parametrize(
+    ("jury", "shown"),
+    [
+        (
+            [
+                {"id": 1, "name": "Anna Nowak", "chair": True, "scored": True},
+                {"id": 2, "name": "Jan Kowalski", "chair": False, "scored": True},
+                {"id": 3, "name": "Ewa Urzędnik", "chair": False, "scored": False},
+            ],
+            "<p>Jury: Anna Nowak (przewodniczący), Jan Kowalski</p>",
+        ),
+        # Frozen before the flag was recorded: the whole jury, as announced then.
+        (
+            [{"id": 1, "name": "Anna Nowak", "chair": True}, {"id": 3, "name": "Ewa Urzędnik"}],
+            "<p>Jury: Anna Nowak (przewodniczący), Ewa Urzędnik</p>",
+        ),
+    ],
+)
+def test_announcement_names_the_jurors_who_scored(client, home, jury, shown):
+    from cms.services import ensure_competition_page, ensure_edition_page
+
+    category, rows = awarded(1)
+    edition_page = ensure_edition_page(
+        edition=category.edition,
+        parent=ensure_competition_page(competition=category.edition.competition, home=home),
+    )
+    snapshot = make_snapshot(category, rows, jury=jury)
+    page = services.create_announcement(snapshot=snapshot, by=UserFactory(), publish=True)
+
+    body = client.get(page.url).content.decode()
+
+    assert edition_page.pk == page.get_parent().pk
+    assert shown in body

@@ -540,3 +540,56 @@ def test_freeze_with_null_character_in_reason_is_refused(client, scored, categor
 
     assert NUL_MESSAGE in response.content.decode()
     assert list(ResultSnapshot.objects.all()) == [snapshot]
+
+
+@pytest.fixture
+def idle_official(category, entries):
+    """Appointed, but an affiliation with the whole region keeps them from every entry."""
+    from competition.teryt import InstitutionKind
+    from scoring.models import JurorProfile
+    from tests.factories import InstitutionFactory
+
+    user = UserFactory(username="urzednik", first_name="Ewa", last_name="Urzędnik")
+    JurorProfile.objects.create(
+        user=user, affiliation=InstitutionFactory(kind=InstitutionKind.WOJEWODZTWO, terc="14")
+    )
+    services.appoint(category=category, user=user)
+    return user
+
+
+def test_snapshot_marks_which_jurors_scored(scored, category, organiser, idle_official):
+    snapshot = freeze(category, organiser, scored)  # freeze() adds a chair who scores nothing
+
+    jury = snapshot.payload["categories"][0]["jury"]
+    assert {j["name"]: j["scored"] for j in jury} == {
+        "Ewa Urzędnik": False,
+        "chair": True,
+        "juror": True,
+        f"c{category.pk}": False,
+    }
+    assert sorted(
+        j["name"] for j in results.jurors_who_scored(snapshot.payload["categories"][0])
+    ) == [
+        "chair",
+        "juror",
+    ]
+
+
+def test_protocol_names_as_the_jury_only_those_who_scored(
+    scored, category, organiser, idle_official
+):
+    snapshot = freeze(category, organiser, scored)
+    buffer = io.BytesIO()
+
+    protocol.write_protocol(snapshot, buffer)
+
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    cover = {row[0]: row[1] for row in workbook["Protokół"].iter_rows(values_only=True)}
+    headers = next(workbook[category.name].iter_rows(max_row=1, values_only=True))
+    assert sorted(cover[f"Jury: {category.name}"].split(", ")) == ["chair", "juror"]
+    assert sorted(cover["Przewodniczący"].split(", ")) == [f"c{category.pk}", "chair"]
+    assert sorted(cover["Powołani, nie ocenili żadnego zgłoszenia"].split(", ")) == [
+        "Ewa Urzędnik",
+        f"c{category.pk}",
+    ]
+    assert "Ewa Urzędnik" not in headers

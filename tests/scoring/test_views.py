@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from entries.models import Attachment
 from scoring import services
-from scoring.models import Recusal, ScoreSheet
+from scoring.models import JurorProfile, Recusal, ScoreSheet
 from tests.conftest import close_response
-from tests.factories import EntryFactory
+from tests.factories import EntryFactory, InstitutionFactory, UserFactory
 from tests.scoring.conftest import AFTER_SCORING, sheet_data
 
 pytestmark = pytest.mark.django_db
@@ -273,3 +273,25 @@ def test_sheet_with_null_character_is_refused_with_a_message(
     assert response.status_code == 200
     assert "Znaki null są niedozwolone." in response.content.decode()
     assert not ScoreSheet.objects.exists()
+
+
+def test_chair_matrix_shows_how_many_entries_each_juror_is_kept_from(
+    client, chair, juror, entries, during_scoring
+):
+    region = UserFactory(username="urzednik")
+    JurorProfile.objects.create(
+        user=region, affiliation=InstitutionFactory(kind="wojewodztwo", terc="14")
+    )
+    services.appoint(category=entries[0].category, user=region)
+    services.declare_recusal(juror=juror, entry=entries[1], reason="Znam autorów projektu.")
+    client.force_login(chair)
+
+    page = client.get(reverse("scoring:matrix", args=[entries[0].category_id]))
+
+    body = page.content.decode()
+    assert [j.username for j in page.context["jurors"]] == ["chair", "juror", "urzednik"]
+    assert page.context["excluded"] == ["0 zgłoszeń", "1 zgłoszenie", "3 zgłoszenia"]
+    assert (
+        '<tr><th scope="row">Wyłączony z oceny (konflikty interesów)</th>'
+        "<td>0 zgłoszeń</td><td>1 zgłoszenie</td><td>3 zgłoszenia</td></tr>"
+    ) in body

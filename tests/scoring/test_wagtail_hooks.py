@@ -19,7 +19,7 @@ from django.utils.html import escape
 
 from scoring import permissions, services
 from scoring.models import JurorProfile, Recusal, RecusalKind, ScoreSheetAudit
-from tests.factories import CategoryFactory, EntryFactory, UserFactory
+from tests.factories import CategoryFactory, EntryFactory, InstitutionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -271,11 +271,107 @@ def test_category_jury_page_lists_members_and_finds_people(
         ("chair", True),
         ("juror", False),
     ]
-    assert [user.username for user in response.context["found"]] == ["kowalski"]
+    assert [item["user"].username for item in response.context["found"]] == ["kowalski"]
     assert polish("Invite a new juror") in body
     assert reverse("jury_appointments:dismiss", args=[category.pk, juror.pk]) in body
     assert reverse("jury_appointments:remove_chair", args=[category.pk, chair.pk]) in body
     assert reverse("jury_appointments:make_chair", args=[category.pk, juror.pk]) in body
+
+
+def regional_official(username: str = "urzednik"):
+    """Someone from the voivodeship office: every entrant in Mazovia lies in its territory."""
+    user = UserFactory(username=username, email=f"{username}@example.org")
+    JurorProfile.objects.create(
+        user=user, affiliation=InstitutionFactory(kind="wojewodztwo", terc="14", name="Mazowsze")
+    )
+    return user
+
+
+def test_category_jury_page_foresees_exclusions_of_candidates(client, organiser, category, entries):
+    regional_official()
+    UserFactory(username="urzedniczka", email="urzedniczka@example.org")
+    client.force_login(organiser)
+
+    response = client.get(
+        reverse("jury_appointments:category", args=[category.pk]), {"q": "urzedni"}
+    )
+
+    body = unescape(response.content.decode())
+    found = {item["user"].username: item["excluded"] for item in response.context["found"]}
+    assert found == {"urzednik": 3, "urzedniczka": 0}
+    assert (
+        polish("Would be kept from %(excluded)s by conflicts of interest")
+        % {
+            "excluded": polish_plural(
+                "%(count)d of %(total)d entry", "%(count)d of %(total)d entries", 3
+            )
+            % {"count": 3, "total": 3}
+        }
+        in body
+    )
+    assert polish("No conflicts of interest") in body
+    assert not Recusal.objects.exists()
+
+
+def test_category_jury_page_shows_each_jurors_exclusions(client, organiser, category, entries):
+    official = regional_official()
+    services.appoint(category=category, user=official)
+    services.appoint(category=category, user=UserFactory(username="juror"))
+    client.force_login(organiser)
+
+    response = client.get(reverse("jury_appointments:category", args=[category.pk]))
+
+    rows = {row["user"].username: row["excluded_text"] for row in response.context["rows"]}
+    assert rows == {"urzednik": "3 z 3 zgłoszeń", "juror": "0 z 3 zgłoszeń"}
+    assert "<strong>3 z 3 zgłoszeń</strong>" in response.content.decode()
+
+
+def test_appointing_someone_kept_from_every_entry_warns_and_still_appoints(
+    client, organiser, category, entries
+):
+    regional_official()
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("jury_appointments:appoint", args=[category.pk]), {"user": "urzednik"}
+    )
+
+    assert jurors(category) == ["urzednik"]
+    assert Recusal.objects.filter(juror__username="urzednik", lifted_at=None).count() == 3
+    assert message_texts(response)[1] == (
+        "Konflikty interesów wyłączają urzednik <urzednik@example.org> ze wszystkich 3 zgłoszeń "
+        "w kategorii „Ponad codzienność”: nie oceni tam żadnego."
+    )
+
+
+def test_appointing_someone_kept_from_some_entries_says_how_many(
+    client, organiser, category, entries
+):
+    county = UserFactory(username="starosta", email="starosta@example.org")
+    JurorProfile.objects.create(user=county, affiliation=entries[0].institution)
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("jury_appointments:appoint", args=[category.pk]), {"user": "starosta"}
+    )
+
+    assert message_texts(response)[1] == (
+        "Konflikty interesów wyłączają starosta <starosta@example.org> z oceny 1 z 3 zgłoszeń "
+        "w kategorii „Ponad codzienność”."
+    )
+
+
+def test_appointing_someone_without_conflicts_gives_no_warning(
+    client, organiser, category, entries
+):
+    UserFactory(username="anna", email="anna@example.org")
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("jury_appointments:appoint", args=[category.pk]), {"user": "anna"}
+    )
+
+    assert len(message_texts(response)) == 1
 
 
 def test_appoint_existing_user_by_email(client, organiser, category):
