@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "guardian",
     "allauth",
     "allauth.account",
+    "axes",
     "django_tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -99,6 +103,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out address + login name before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -155,6 +161,37 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Konkursy] "
+ACCOUNT_PREVENT_ENUMERATION = True
+
+# Logging in (SECURITY.md): every login form follows allauth's rule on confirmed e-mail
+# addresses; Wagtail's front-end login redirects to allauth's, the admin's form asks the same
+# rule, and the admin's own password reset is off (allauth's is the one, rate-limited).
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.auth.AdminLoginForm"
+WAGTAIL_FRONTEND_LOGIN_URL = "/konto/login/"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Failed logins on every form (allauth's, the admin's) are counted in the database, shared by
+# all workers: 5 failures of one login name from one address lock that pair for 15 minutes.
+# The pair, not the account: an attacker elsewhere cannot lock a juror out before a deadline.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "cms.auth.client_ip"
+AXES_USERNAME_CALLABLE = "cms.auth.login_name"
+AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
+# Number of reverse proxies in front of the site whose X-Forwarded-For is trusted (production).
+TRUSTED_PROXY_COUNT = 0
+# allauth's own limits (per address and per account/e-mail, in the default cache: Redis or the
+# database in production) on failed logins, sign-ups and password resets.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # Per address only: a limit per account would let anyone lock a juror out.
+    "login_failed": "10/m/ip",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
