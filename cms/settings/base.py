@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "csp",
     "django_tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cms.headers.SecurityHeadersMiddleware",
+    "cms.headers.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "cms.cache.PageCacheMiddleware",
@@ -200,3 +204,37 @@ DEFAULT_FROM_EMAIL = "konkursy@example.org"
 # Entry attachments: how many, how large, which types (checked from the file's content).
 ENTRY_MAX_ATTACHMENTS = 5
 ENTRY_MAX_ATTACHMENT_MB = 10
+
+# Headers (SECURITY.md). The public pages run no inline script; matplotlib's SVG charts carry
+# an inline <style>, hence 'unsafe-inline' for styles only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# Wagtail's admin is not yet compatible with a strict policy (inline scripts, eval in choosers).
+ADMIN_CSP_REPLACE = {
+    "script-src": [SELF, "'unsafe-inline'", "'unsafe-eval'"],
+    "img-src": [SELF, "data:", "blob:"],
+}
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party avatars in the admin
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
+)
+# Request bodies: form fields in memory up to Django's 2.5 MB (DATA_UPLOAD_MAX_MEMORY_SIZE);
+# a whole request at most an attachment plus the form on the site, more for the organisers'
+# documents and images in the admin. The proxy should enforce the larger of the two.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+SITE_MAX_REQUEST_BODY_BYTES = (ENTRY_MAX_ATTACHMENT_MB + 2) * 2**20
+ADMIN_MAX_REQUEST_BODY_BYTES = 32 * 2**20
