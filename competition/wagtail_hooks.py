@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from .admin_views import ProtectedDeleteView
 from .models import Category, Competition, Criterion, Edition, Institution
 
 
@@ -40,6 +41,7 @@ def by_edition(model_class) -> type[WagtailFilterSet]:
 
 class CompetitionViewSet(ModelViewSet):
     model = Competition
+    delete_view_class = ProtectedDeleteView
     icon = "trophy"
     menu_label = _("Competitions")
     list_display = ["name", "organiser_name", "slug"]
@@ -55,6 +57,7 @@ class CompetitionViewSet(ModelViewSet):
 
 class EditionViewSet(ModelViewSet):
     model = Edition
+    delete_view_class = ProtectedDeleteView
     index_view_class = index_with_related("competition")
     icon = "date"
     menu_label = _("Editions")
@@ -89,6 +92,7 @@ class EditionViewSet(ModelViewSet):
 
 class CategoryViewSet(ModelViewSet):
     model = Category
+    delete_view_class = ProtectedDeleteView
     index_view_class = index_with_related("edition__competition")
     icon = "folder-open-inverse"
     menu_label = _("Categories")
@@ -110,6 +114,7 @@ class CategoryViewSet(ModelViewSet):
 
 class CriterionViewSet(ModelViewSet):
     model = Criterion
+    delete_view_class = ProtectedDeleteView
     index_view_class = index_with_related("edition__competition", "category__edition__competition")
     icon = "list-ol"
     menu_label = _("Criteria")
@@ -129,6 +134,7 @@ class CriterionViewSet(ModelViewSet):
 
 class InstitutionViewSet(ModelViewSet):
     model = Institution
+    delete_view_class = ProtectedDeleteView
     icon = "home"
     menu_label = _("Institutions")
     list_display = ["name", "kind", "terc", "voivodeship", "is_approved"]
