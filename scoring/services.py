@@ -43,9 +43,11 @@ def _stale() -> StaleSheet:
 
 
 @transaction.atomic
-def appoint(*, category: Category, user, chair: bool = False) -> None:
-    permissions.appoint_juror(category=category, user=user, chair=chair)
+def appoint(*, category: Category, user, chair: bool = False) -> list:
+    """Appoint `user`; as chair, the former chairs stay jurors and are returned."""
+    demoted = permissions.appoint_juror(category=category, user=user, chair=chair)
     conflicts.apply_for(juror=user, category=category)
+    return demoted
 
 
 @transaction.atomic
@@ -302,8 +304,4 @@ def send_reminders(*, category: Category) -> int:
 @transaction.atomic
 def appoint_chair(*, category: Category, user) -> list:
     """One chair per category: the new chair replaces the others, who stay on the jury."""
-    demoted = [chair for chair in permissions.chairs_of(category) if chair.pk != user.pk]
-    for chair in demoted:
-        permissions.revoke_chair(category=category, user=chair)
-    appoint(category=category, user=user, chair=True)
-    return demoted
+    return appoint(category=category, user=user, chair=True)

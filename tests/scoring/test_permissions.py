@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-import pytest
+import threading
 
-from scoring import permissions
+import pytest
+from django.db import connection
+
+from scoring import permissions, services
 from scoring.models import CategoryUserObjectPermission
 from tests.factories import CategoryFactory, UserFactory
 
@@ -72,3 +75,45 @@ def test_anonymous_has_no_categories(client):
     from django.contrib.auth.models import AnonymousUser
 
     assert not permissions.categories_for_juror(AnonymousUser()).exists()
+
+
+def test_appointing_a_second_chair_replaces_the_first_who_stays_a_juror():
+    category = CategoryFactory()
+    first, second = UserFactory(), UserFactory()
+    permissions.appoint_juror(category=category, user=first, chair=True)
+
+    demoted = permissions.appoint_juror(category=category, user=second, chair=True)
+
+    assert demoted == [first]
+    assert list(permissions.chairs_of(category)) == [second]
+    assert permissions.can_score(first, category)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_make_chair_leaves_exactly_one_chair():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locking to be meaningful")
+    category = CategoryFactory()
+    users = [UserFactory() for _ in range(8)]
+    barrier = threading.Barrier(len(users))
+    errors: list[BaseException] = []
+
+    def make_chair(user) -> None:
+        try:
+            barrier.wait()
+            services.appoint_chair(category=category, user=user)
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=make_chair, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert permissions.chairs_of(category).count() == 1
+    assert permissions.jurors_of(category).count() == 8
