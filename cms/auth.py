@@ -9,9 +9,12 @@ by typing wrong passwords for their address from elsewhere.
 
 from __future__ import annotations
 
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm
@@ -66,3 +69,23 @@ class AdminLoginForm(LoginForm):
                 ),
                 code="unconfirmed_email",
             )
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form (ACCOUNT_FORMS) that survives two sign-ups racing for one address.
+
+    The database refuses a second account with the same e-mail address, case ignored (index
+    `auth_user_email_ci_uniq`); the loser of the race gets allauth's "you already have an
+    account" answer, as a later sign-up would, instead of a 500.
+    """
+
+    def try_save(self, request):
+        try:
+            with transaction.atomic():
+                return super().try_save(request)
+        except IntegrityError:
+            email = self.cleaned_data.get("email", "")
+            if not get_user_model().objects.filter(email__iexact=email).exists():
+                raise  # not the e-mail race; nothing to say to the person but an error
+            self.account_already_exists = True
+            return super().try_save(request)

@@ -60,7 +60,12 @@ def invite_juror(*, category: Category, email: str, chair: bool = False):
     if created:
         user = User(username=email[:150], email=email)
         user.set_unusable_password()
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            # A parallel invitation of the same address created the account first.
+            user, created = User.objects.get(email__iexact=email), False
     appoint(category=category, user=user, chair=chair)
     if created:
         path = reverse(

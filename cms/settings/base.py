@@ -166,6 +166,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Konkursy] "
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "cms.auth.SignupForm"}
 
 # Logging in (SECURITY.md): every login form follows allauth's rule on confirmed e-mail
 # addresses; Wagtail's front-end login redirects to allauth's, the admin's form asks the same

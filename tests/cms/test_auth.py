@@ -2,11 +2,17 @@ from __future__ import annotations
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.core import context
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from cms.auth import client_ip
+from cms.auth import SignupForm, client_ip
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +149,33 @@ def test_client_ip_behind_a_proxy_is_what_the_proxy_saw_not_what_the_client_wrot
     )
 
     assert client_ip(request) == "203.0.113.9"
+
+
+def test_a_second_account_with_one_email_in_another_case_is_refused_by_the_database():
+    UserFactory(username="a", email="jan@example.org")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(username="b", email="Jan@Example.org")
+
+
+def test_signup_that_loses_the_race_for_its_email_gets_the_account_exists_answer(rf):
+    form = SignupForm(
+        {
+            "email": "jan@example.org",
+            "password1": "Mocne-Haslo-2026",
+            "password2": "Mocne-Haslo-2026",
+        }
+    )
+    assert form.is_valid()
+    UserFactory(username="first", email="Jan@example.org")  # the other sign-up, committed first
+    request = rf.post(reverse("account_signup"))
+    SessionMiddleware(lambda r: None).process_request(request)
+    request.user = AnonymousUser()
+    request._messages = FallbackStorage(request)
+
+    with context.request_context(request):
+        user, response = form.try_save(request)
+
+    assert user is None
+    assert response is not None
+    assert get_user_model().objects.filter(email__iexact="jan@example.org").count() == 1

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection
 
 from scoring import permissions, services
 from scoring.models import CategoryUserObjectPermission
+from tests.conftest import run_in_parallel
 from tests.factories import CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,24 +95,12 @@ def test_concurrent_make_chair_leaves_exactly_one_chair():
         pytest.skip("needs PostgreSQL's row locking to be meaningful")
     category = CategoryFactory()
     users = [UserFactory() for _ in range(8)]
-    barrier = threading.Barrier(len(users))
-    errors: list[BaseException] = []
 
-    def make_chair(user) -> None:
-        try:
-            barrier.wait()
-            services.appoint_chair(category=category, user=user)
-        except BaseException as error:  # reported below, not lost in the thread
-            errors.append(error)
-        finally:
-            connection.close()
+    outcomes = run_in_parallel(
+        lambda user: services.appoint_chair(category=category, user=user), users
+    )
 
-    threads = [threading.Thread(target=make_chair, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    errors = [o for o in outcomes if isinstance(o, BaseException)]
     assert errors == []
     assert permissions.chairs_of(category).count() == 1
     assert permissions.jurors_of(category).count() == 8
