@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -32,6 +33,13 @@ urlpatterns += i18n_patterns(
     path("jury/", include("scoring.urls")),
     path("szukaj/", views.search, name="search"),
     path("rss/", NewsFeed(), name="feed"),
+    # Wagtail's own front-end login skips allauth's rules (confirmed e-mail, rate limits):
+    # private pages send visitors to allauth's login instead (WAGTAIL_FRONTEND_LOGIN_URL).
+    path(
+        "_util/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="wagtailcore_login",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

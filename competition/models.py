@@ -599,8 +599,9 @@ class Award(models.Model):
     editions judged on the site get theirs from the frozen results.
     """
 
+    # PROTECT: a published award outlives any tidy-up of categories (issue 18, finding 6).
     category = models.ForeignKey(
-        Category, on_delete=models.CASCADE, related_name="awards", verbose_name=_("category")
+        Category, on_delete=models.PROTECT, related_name="awards", verbose_name=_("category")
     )
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="awards", verbose_name=_("institution")

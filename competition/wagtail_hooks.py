@@ -14,6 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import Button
 
 from . import lifecycle
+from .admin_views import ProtectedDeleteView
 from .lifecycle import Action
 from .models import Category, Competition, Criterion, Edition, Institution
 
@@ -45,6 +46,7 @@ def by_edition(model_class) -> type[WagtailFilterSet]:
 
 class CompetitionViewSet(ModelViewSet):
     model = Competition
+    delete_view_class = ProtectedDeleteView
     icon = "trophy"
     menu_label = _("Competitions")
     list_display = ["name", "organiser_name", "slug"]
@@ -86,6 +88,7 @@ class EditionEditView(EditView):
 
 class EditionViewSet(ModelViewSet):
     model = Edition
+    delete_view_class = ProtectedDeleteView
     index_view_class = index_with_related("competition")
     icon = "date"
     menu_label = _("Editions")
@@ -131,6 +134,7 @@ class EditionViewSet(ModelViewSet):
 
 class CategoryViewSet(ModelViewSet):
     model = Category
+    delete_view_class = ProtectedDeleteView
     index_view_class = index_with_related("edition__competition")
     icon = "folder-open-inverse"
     menu_label = _("Categories")
@@ -152,6 +156,7 @@ class CategoryViewSet(ModelViewSet):
 
 class CriterionViewSet(ModelViewSet):
     model = Criterion
+    delete_view_class = ProtectedDeleteView
     index_view_class = index_with_related("edition__competition", "category__edition__competition")
     icon = "list-ol"
     menu_label = _("Criteria")
@@ -171,6 +176,7 @@ class CriterionViewSet(ModelViewSet):
 
 class InstitutionViewSet(ModelViewSet):
     model = Institution
+    delete_view_class = ProtectedDeleteView
     icon = "home"
     menu_label = _("Institutions")
     list_display = ["name", "kind", "terc", "voivodeship", "is_approved"]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,7 +104,14 @@ def register_institution(
         registered_by=user,
     )
     institution.full_clean()
-    institution.save()
+    try:
+        with transaction.atomic():
+            institution.save()
+    except IntegrityError:
+        # Another request registered the same TERC code after full_clean looked.
+        raise ValidationError(
+            {"terc": _("An institution with this TERC code already exists.")}
+        ) from None
     return Membership.objects.create(user=user, institution=institution)
 
 

@@ -229,7 +229,7 @@ class TieDecision(models.Model):
     """The chair's order for entries that only the chair can separate; the latest one counts."""
 
     category = models.ForeignKey(
-        Category, on_delete=models.CASCADE, related_name="tie_decisions", verbose_name=_("category")
+        Category, on_delete=models.PROTECT, related_name="tie_decisions", verbose_name=_("category")
     )
     order = models.JSONField(_("order of the tied entries"))
     justification = LimitedTextField(_("justification"), max_length=5000)
@@ -255,7 +255,7 @@ class AwardDecision(models.Model):
 
     category = models.ForeignKey(
         Category,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="award_decisions",
         verbose_name=_("category"),
     )

@@ -25,11 +25,28 @@ def _full(codename: str) -> str:
 
 
 @transaction.atomic
-def appoint_juror(*, category: Category, user, chair: bool = False) -> None:
-    """A chair also scores; automatic conflicts are applied by the caller's service."""
+def appoint_juror(*, category: Category, user, chair: bool = False) -> list:
+    """A chair also scores; automatic conflicts are applied by the caller's service.
+
+    Returns the chairs the new chair replaced (see `make_chair`).
+    """
     assign_perm(SCORE, user, category)
-    if chair:
-        assign_perm(CHAIR, user, category)
+    return make_chair(category=category, user=user) if chair else []
+
+
+@transaction.atomic
+def make_chair(*, category: Category, user) -> list:
+    """One chair per category: `user` becomes it, the former chairs stay on the jury.
+
+    The category's row is locked first, so concurrent appointments queue behind each other
+    and the last one wins; without it, eight simultaneous requests left two or three chairs.
+    """
+    Category.objects.select_for_update().filter(pk=category.pk).exists()
+    demoted = [chair for chair in chairs_of(category) if chair.pk != user.pk]
+    for chair in demoted:
+        remove_perm(CHAIR, chair, category)
+    assign_perm(CHAIR, user, category)
+    return demoted
 
 
 @transaction.atomic

@@ -51,10 +51,12 @@ def _lock_edition(category: Category):
 
 
 @transaction.atomic
-def appoint(*, category: Category, user, chair: bool = False) -> None:
+def appoint(*, category: Category, user, chair: bool = False) -> list:
+    """Appoint `user`; as chair, the former chairs stay jurors and are returned."""
     lifecycle.require(Action.APPOINT_JURY, _lock_edition(category))
-    permissions.appoint_juror(category=category, user=user, chair=chair)
+    demoted = permissions.appoint_juror(category=category, user=user, chair=chair)
     conflicts.apply_for(juror=user, category=category)
+    return demoted
 
 
 @transaction.atomic
@@ -67,7 +69,12 @@ def invite_juror(*, category: Category, email: str, chair: bool = False):
     if created:
         user = User(username=email[:150], email=email)
         user.set_unusable_password()
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            # A parallel invitation of the same address created the account first.
+            user, created = User.objects.get(email__iexact=email), False
     appoint(category=category, user=user, chair=chair)
     if created:
         path = reverse(
@@ -377,11 +384,6 @@ def send_reminders(*, category: Category) -> int:
 def appoint_chair(*, category: Category, user) -> list:
     """One chair per category: the new chair replaces the others, who stay on the jury."""
     lifecycle.require(Action.CHANGE_CHAIR, _lock_edition(category))
-    demoted = [chair for chair in permissions.chairs_of(category) if chair.pk != user.pk]
-    for chair in demoted:
-        permissions.revoke_chair(category=category, user=chair)
     if permissions.can_score(user, category):
-        permissions.appoint_juror(category=category, user=user, chair=True)
-    else:
-        appoint(category=category, user=user, chair=True)
-    return demoted
+        return permissions.make_chair(category=category, user=user)
+    return appoint(category=category, user=user, chair=True)

@@ -32,3 +32,36 @@ def close_response(response) -> None:
         response.close()
     finally:
         request_finished.connect(close_old_connections)
+
+
+def run_in_parallel(action, arguments: list) -> list:
+    """Call `action(argument)` for every argument in its own thread, all released at once.
+
+    Returns what each call returned or raised, in the order of `arguments`. Each thread closes
+    its database connection; use with `django_db(transaction=True)` on PostgreSQL.
+    """
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(arguments))
+    outcomes: list = [None] * len(arguments)
+
+    def run(index: int, argument) -> None:
+        try:
+            barrier.wait()
+            outcomes[index] = action(argument)
+        except BaseException as error:  # reported to the test, not lost in the thread
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(index, argument))
+        for index, argument in enumerate(arguments)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

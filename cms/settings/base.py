@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -36,6 +38,8 @@ INSTALLED_APPS = [
     "guardian",
     "allauth",
     "allauth.account",
+    "axes",
+    "csp",
     "django_tasks",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cms.headers.SecurityHeadersMiddleware",
+    "cms.headers.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "cms.cache.PageCacheMiddleware",
@@ -58,6 +64,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -100,6 +108,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out address + login name before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -160,6 +170,38 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Konkursy] "
 ACCOUNT_SIGNUP_FORM_CLASS = "entries.forms.SignupForm"
 # Named as the controller in the sign-up form's personal-data (RODO) clause; set per deployment.
 DATA_CONTROLLER = _("the organiser who runs this site")
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "cms.auth.SignupForm"}
+
+# Logging in (SECURITY.md): every login form follows allauth's rule on confirmed e-mail
+# addresses; Wagtail's front-end login redirects to allauth's, the admin's form asks the same
+# rule, and the admin's own password reset is off (allauth's is the one, rate-limited).
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.auth.AdminLoginForm"
+WAGTAIL_FRONTEND_LOGIN_URL = "/konto/login/"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Failed logins on every form (allauth's, the admin's) are counted in the database, shared by
+# all workers: 5 failures of one login name from one address lock that pair for 15 minutes.
+# The pair, not the account: an attacker elsewhere cannot lock a juror out before a deadline.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "cms.auth.client_ip"
+AXES_USERNAME_CALLABLE = "cms.auth.login_name"
+AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
+# Number of reverse proxies in front of the site whose X-Forwarded-For is trusted (production).
+TRUSTED_PROXY_COUNT = 0
+# allauth's own limits (per address and per account/e-mail, in the default cache: Redis or the
+# database in production) on failed logins, sign-ups and password resets.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # Per address only: a limit per account would let anyone lock a juror out.
+    "login_failed": "10/m/ip",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -168,3 +210,37 @@ DEFAULT_FROM_EMAIL = "konkursy@example.org"
 # Entry attachments: how many, how large, which types (checked from the file's content).
 ENTRY_MAX_ATTACHMENTS = 5
 ENTRY_MAX_ATTACHMENT_MB = 10
+
+# Headers (SECURITY.md). The public pages run no inline script; matplotlib's SVG charts carry
+# an inline <style>, hence 'unsafe-inline' for styles only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# Wagtail's admin is not yet compatible with a strict policy (inline scripts, eval in choosers).
+ADMIN_CSP_REPLACE = {
+    "script-src": [SELF, "'unsafe-inline'", "'unsafe-eval'"],
+    "img-src": [SELF, "data:", "blob:"],
+}
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party avatars in the admin
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
+)
+# Request bodies: form fields in memory up to Django's 2.5 MB (DATA_UPLOAD_MAX_MEMORY_SIZE);
+# a whole request at most an attachment plus the form on the site, more for the organisers'
+# documents and images in the admin. The proxy should enforce the larger of the two.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+SITE_MAX_REQUEST_BODY_BYTES = (ENTRY_MAX_ATTACHMENT_MB + 2) * 2**20
+ADMIN_MAX_REQUEST_BODY_BYTES = 32 * 2**20

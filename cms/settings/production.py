@@ -33,6 +33,8 @@ WAGTAILADMIN_BASE_URL = env("SITE_URL", f"https://{ALLOWED_HOSTS[0]}")
 if os.environ.get("STATIC_ROOT"):
     STATIC_ROOT = os.environ["STATIC_ROOT"]
 
+# The cache holds allauth's rate limits and the page cache, so every worker must share it:
+# Redis when REDIS_URL is set, otherwise a database table (`manage.py createcachetable`).
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -40,6 +42,15 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
+# Reverse proxies in front of gunicorn whose X-Forwarded-For names the client (login throttling).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env("EMAIL_HOST")

@@ -50,6 +50,10 @@ def new_page(browser, live_server):
             base_url=live_server.url, locale=locale, accept_downloads=True
         )
         context.set_default_timeout(15000)
+        if AXE.exists():
+            # As an init script axe-core is not subject to the site's Content-Security-Policy,
+            # which refuses inline scripts (add_script_tag would insert one).
+            context.add_init_script(path=str(AXE))
         contexts.append(context)
         # Irreversible steps ask with a confirm dialog; the journeys answer yes and record it,
         # in every tab of the context (a second tab is how a stale save is made).
@@ -82,7 +86,6 @@ def check_axe(page, label: str) -> None:
     """Fail on any serious or critical axe-core violation, printing them."""
     if not AXE.exists():
         pytest.fail("node_modules/axe-core is missing: run `npm install` (make test-browser does)")
-    page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     if bad:

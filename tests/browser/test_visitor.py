@@ -79,8 +79,8 @@ def test_visitor_uses_the_site_with_the_keyboard_only(page, demo):
     outline = page.locator(":focus").evaluate("e => getComputedStyle(e).outlineStyle")
     assert outline != "none"
     shot(page, "6-keyboard-focus")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "/laureaci/" in page.url
 
 

@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from competition.models import Institution
 from entries import services
 from entries.models import Entry, EntryStatus, Membership, MembershipStatus
+from tests.conftest import run_in_parallel
 from tests.entries.conftest import AFTER_DEADLINE
 from tests.factories import CategoryFactory, EntryFactory, InstitutionFactory, UserFactory
 
@@ -332,3 +334,23 @@ def test_entry_period_end_before_start_is_refused(member, category, during_call)
         )
 
     assert "implementation_end" in excinfo.value.message_dict
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_registrations_of_one_terc_give_one_institution_and_form_errors():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs parallel transactions")
+    users = [UserFactory() for _ in range(10)]
+
+    outcomes = run_in_parallel(
+        lambda user: services.register_institution(
+            user=user, name="Gmina Jabłonna", kind="gmina_wiejska", terc="1408042"
+        ),
+        users,
+    )
+
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert len(refused) == 9
+    assert all(list(o.message_dict) == ["terc"] for o in refused)
+    assert Institution.objects.filter(terc="1408042").count() == 1

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
-from scoring import permissions
+from scoring import permissions, services
 from scoring.models import CategoryUserObjectPermission
+from tests.conftest import run_in_parallel
 from tests.factories import CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +74,33 @@ def test_anonymous_has_no_categories(client):
     from django.contrib.auth.models import AnonymousUser
 
     assert not permissions.categories_for_juror(AnonymousUser()).exists()
+
+
+def test_appointing_a_second_chair_replaces_the_first_who_stays_a_juror():
+    category = CategoryFactory()
+    first, second = UserFactory(), UserFactory()
+    permissions.appoint_juror(category=category, user=first, chair=True)
+
+    demoted = permissions.appoint_juror(category=category, user=second, chair=True)
+
+    assert demoted == [first]
+    assert list(permissions.chairs_of(category)) == [second]
+    assert permissions.can_score(first, category)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_make_chair_leaves_exactly_one_chair():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locking to be meaningful")
+    category = CategoryFactory()
+    users = [UserFactory() for _ in range(8)]
+
+    outcomes = run_in_parallel(
+        lambda user: services.appoint_chair(category=category, user=user), users
+    )
+
+    errors = [o for o in outcomes if isinstance(o, BaseException)]
+    assert errors == []
+    assert permissions.chairs_of(category).count() == 1
+    assert permissions.jurors_of(category).count() == 8

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from competition.models import Award
-from scoring import protocol, results, services
+from scoring import permissions, protocol, results, services
 from scoring.models import AwardDecision, ProtocolExport, ResultSnapshot, Score, TieDecision
 from tests.factories import BASE, EntryFactory, UserFactory
 from tests.scoring.conftest import DURING_SCORING
@@ -133,8 +133,11 @@ def freeze(category, organiser, scored, reason=""):
     with time_machine.travel(DELIBERATION, tick=False):
         for c in category.edition.categories.all():
             if not c.award_decisions.exists():
-                chair_user = UserFactory(username=f"c{c.pk}")
-                services.appoint(category=c, user=chair_user, chair=True)
+                # One chair per category: use the category's chair, appoint one if it has none.
+                chair_user = permissions.chairs_of(c).first()
+                if chair_user is None:
+                    chair_user = UserFactory(username=f"c{c.pk}")
+                    services.appoint(category=c, user=chair_user, chair=True)
                 try:
                     results.confirm_awards(category=c, by=chair_user, awards={})
                 except ValidationError:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -13,6 +14,7 @@ from competition.teryt import InstitutionKind as K
 from entries.models import Entry
 from scoring import services
 from scoring.models import JurorProfile, Recusal, ScoreSheet, ScoreSheetAudit
+from tests.conftest import run_in_parallel
 from tests.factories import EntryFactory, InstitutionFactory, UserFactory
 from tests.scoring.conftest import AFTER_SCORING
 
@@ -382,3 +384,19 @@ def test_appointing_after_the_freeze_is_refused(category, organiser):
         services.appoint(category=category, user=UserFactory(username="late"))
 
     assert excinfo.value.code == "phase_appoint_jury"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_invitations_of_one_new_address_make_one_account(category):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs parallel transactions")
+
+    outcomes = run_in_parallel(
+        lambda email: services.invite_juror(category=category, email=email),
+        ["nowy.juror@example.org", "Nowy.Juror@example.org"] * 4,
+    )
+
+    assert not [o for o in outcomes if isinstance(o, BaseException)]
+    assert get_user_model().objects.filter(email__iexact="nowy.juror@example.org").count() == 1
+    assert len({o.pk for o in outcomes}) == 1

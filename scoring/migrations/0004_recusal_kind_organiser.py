@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scoring', '0002_text_limits'),
+        ('scoring', '0003_protect_results'),
     ]
 
     operations = [

@@ -1,0 +1,60 @@
+"""Admin views of the competitions menu: deleting only what nothing depends on."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib import messages
+from django.db import router, transaction
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.shortcuts import redirect
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from wagtail.admin.views.generic import DeleteView
+
+
+def protected_by(obj) -> list[str]:
+    """What keeps `obj` from being deleted, as "entries: 3" lines; empty if it can go.
+
+    Asks Django's own deletion collector, so it follows every PROTECT and RESTRICT foreign
+    key (entries, score sheets' scores, awards, decisions, snapshots), not a list kept here.
+    """
+    collector = Collector(using=router.db_for_write(type(obj)))
+    try:
+        collector.collect([obj])
+    except ProtectedError as error:
+        blocking = error.protected_objects
+    except RestrictedError as error:
+        blocking = error.restricted_objects
+    else:
+        return []
+    counts = Counter(capfirst(str(o._meta.verbose_name_plural)) for o in blocking)
+    return [f"{name}: {count}" for name, count in sorted(counts.items())]
+
+
+class ProtectedDeleteView(DeleteView):
+    """Wagtail's delete view that explains a refusal instead of failing with ProtectedError."""
+
+    template_name = "competition/admin/confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["protected_by"] = protected_by(self.object)
+        context["is_protected"] = context.get("is_protected") or bool(context["protected_by"])
+        return context
+
+    def form_valid(self, form):
+        blocking = protected_by(self.object)
+        if not blocking:
+            try:
+                with transaction.atomic():
+                    return super().form_valid(form)
+            except (ProtectedError, RestrictedError):
+                # Something came to depend on it since the check above.
+                blocking = protected_by(self.object)
+        messages.error(
+            self.request,
+            _("“%(object)s” cannot be deleted: %(reasons)s.")
+            % {"object": self.object, "reasons": "; ".join(blocking)},
+        )
+        return redirect(self.get_delete_url())
