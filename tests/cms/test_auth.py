@@ -164,6 +164,7 @@ def test_signup_that_loses_the_race_for_its_email_gets_the_account_exists_answer
             "email": "jan@example.org",
             "password1": "Mocne-Haslo-2026",
             "password2": "Mocne-Haslo-2026",
+            "accept_regulations": "on",
         }
     )
     assert form.is_valid()
