@@ -65,6 +65,7 @@ def test_applicant_from_home_to_a_submitted_entry(new_page, live_server, mailout
     page.locator("input[name=email]").fill("sekretariat@pionki.example.org")
     page.locator("input[name=password1]").fill(PASSWORD)
     page.locator("input[name=password2]").fill(PASSWORD)
+    page.locator("input[name=accept_regulations]").check()
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_load_state("networkidle")
     # The one address not reached by clicking on the site: the link in the e-mail.
