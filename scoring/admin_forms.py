@@ -6,6 +6,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from entries.models import Entry, EntryStatus
+
+from . import permissions
 from .models import Recusal
 
 CHAIR_HELP = _("A category has one chair: the current chair stays on the jury as a juror.")
@@ -78,3 +81,49 @@ class LiftRecusalForm(forms.Form):
             ),
         },
     )
+
+
+class LateConflictForm(forms.Form):
+    """A conflict found after the juror scored: the organiser names the juror, the entry, why."""
+
+    juror = forms.ModelChoiceField(
+        label=_("Juror"),
+        queryset=get_user_model().objects.none(),
+    )
+    entry = forms.CharField(
+        label=_("Entry number"), max_length=30, help_text=_("For example IS-2021-017.")
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_(
+            "Recorded with the conflict and in the protocol; the category's awards "
+            "must then be confirmed again."
+        ),
+        min_length=10,
+        max_length=250,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "min_length": _("Write why the conflict is recorded (at least 10 characters).")
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["juror"].queryset = permissions.appointed_people()
+
+    def clean(self):
+        data = super().clean()
+        number = (data.get("entry") or "").strip()
+        if not number:
+            return data
+        entry = (
+            Entry.objects.select_related("category__edition")
+            .filter(number__iexact=number, status=EntryStatus.ELIGIBLE)
+            .first()
+        )
+        if entry is None:
+            self.add_error("entry", _("No eligible entry has this number."))
+        elif data.get("juror") and not permissions.can_score(data["juror"], entry.category):
+            self.add_error("juror", _("This person is not on the jury of the entry's category."))
+        data["entry"] = entry
+        return data

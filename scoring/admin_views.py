@@ -40,7 +40,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from competition.models import Category, Criterion, Edition
 
 from . import conflicts, permissions, services
-from .admin_forms import AppointForm, InviteForm, LiftRecusalForm
+from .admin_forms import AppointForm, InviteForm, LateConflictForm, LiftRecusalForm
 from .models import (
     CategoryUserObjectPermission,
     JurorProfile,
@@ -447,6 +447,20 @@ def lift_menu_item(recusal: Recusal) -> MenuItem:
 
 
 class RecusalIndexView(IndexView):
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.user_has_permission("change"):
+            buttons.append(
+                HeaderButton(
+                    _("Record a conflict found later"),
+                    url=reverse("conflicts:record"),
+                    icon_name="warning",
+                    priority=20,
+                )
+            )
+        return buttons
+
     def get_base_queryset(self):
         return Recusal.objects.select_related("juror", "entry", "lifted_by").order_by(
             "-created_at", "-pk"
@@ -555,6 +569,49 @@ class LiftRecusalView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVie
             self.request,
             _("The conflict of interest of %(person)s with entry %(entry)s is lifted.")
             % {"person": person(self.recusal.juror), "entry": self.recusal.entry},
+        )
+        return redirect("conflicts:index")
+
+
+class LateConflictView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """After scoring, a conflict is the organiser's decision: the juror's sheet leaves the ranking
+    and the category's awards must be confirmed again (the freeze refuses until they are)."""
+
+    model = Recusal
+    permission_required = "change"
+    form_class = LateConflictForm
+    template_name = "scoring/admin/late_conflict.html"
+    page_title = gettext_lazy("Record a conflict found later")
+    header_icon = "warning"
+
+    def get_breadcrumbs_items(self):
+        return [
+            _HOME,
+            {"url": reverse("conflicts:index"), "label": _("Conflicts of interest")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cancel_url=reverse("conflicts:index"), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            recusal = services.record_late_conflict(
+                juror=form.cleaned_data["juror"],
+                entry=form.cleaned_data["entry"],
+                by=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _(
+                "The conflict of %(person)s with entry %(entry)s is recorded; the awards of the "
+                "category must be confirmed again."
+            )
+            % {"person": person(recusal.juror), "entry": recusal.entry},
         )
         return redirect("conflicts:index")
 

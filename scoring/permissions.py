@@ -148,3 +148,16 @@ def juries_of(categories) -> dict[int, Jury]:
         else:
             jury.chairs.append(grant.user)
     return juries
+
+
+def appointed_people() -> QuerySet:
+    """Everyone on at least one jury, for the organiser's choices."""
+    return (
+        get_user_model()
+        .objects.filter(
+            pk__in=CategoryUserObjectPermission.objects.filter(permission__codename=SCORE).values(
+                "user_id"
+            )
+        )
+        .order_by("username")
+    )

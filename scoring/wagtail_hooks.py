@@ -184,6 +184,7 @@ class RecusalViewSet(LimitedModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("lift/<int:pk>/", admin_views.LiftRecusalView.as_view(), name="lift"),
+            path("record/", admin_views.LateConflictView.as_view(), name="record"),
         ]
 
 

@@ -227,3 +227,22 @@ def test_organiser_from_home_checks_freezes_and_the_publisher_publishes(
     visitor = new_page()
     visitor.goto(announcement.url)
     assert winner in visitor.content()
+
+
+def test_organiser_records_a_late_conflict_from_the_conflicts_list(new_page, live_server):
+    category, entries, chair = scored_category("deliberation", tie=False)
+    organiser = person("organizator", ensure_organiser_group())
+    page = new_page()
+    log_in_from_home(page, organiser.email)
+
+    click(page, "button", "Jury")
+    click(page, "link", re.compile("Konflikty interesów"))
+    click(page, "link", "Zgłoś konflikt wykryty później")
+    page.locator("#id_juror").select_option(label="przewodniczaca")
+    page.locator("#id_entry").fill(entries[0].number)
+    page.locator("#id_reason").fill("Przewodnicząca doradzała gminie przy projekcie.")
+    shot(page, "roles-organiser-late-conflict")
+    click(page, "button", "Odnotuj konflikt")
+    see(page, "trzeba ponownie zatwierdzić")
+
+    assert results.compute(category, bootstrap=0).result.totals.shape[1] == 3

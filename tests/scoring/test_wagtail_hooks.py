@@ -833,3 +833,76 @@ def test_audit_inspect_shows_old_and_new_values(client, organiser, audit):
     assert "<li>Innowacyjność: 7</li>" in body
     assert f"<li>{polish('justification')}: Dobrze uzasadniona ocena.</li>" in body
     assert polish("submitted") in body
+
+
+# A conflict found after scoring --------------------------------------------------------------
+
+
+def test_late_conflict_page_by_role(client, organiser, juror, chair, staff_without_jury):
+    url = reverse("conflicts:record")
+
+    anonymous = client.get(url)
+    client.force_login(juror)
+    as_juror = client.get(url)
+    client.force_login(staff_without_jury)
+    as_staff = client.get(url)
+    client.force_login(organiser)
+    as_organiser = client.get(url)
+
+    assert anonymous.status_code == 302
+    assert as_juror.status_code == 302
+    assert as_staff.status_code == 302
+    assert as_organiser.status_code == 200
+    assert polish("Record a conflict found later") in as_organiser.content.decode()
+
+
+def test_late_conflict_recorded_in_deliberation_takes_the_sheet_out(
+    client, organiser, juror, entry, criteria
+):
+    import time_machine
+
+    from scoring import results
+    from tests.scoring.conftest import AFTER_SCORING, DURING_SCORING
+
+    with time_machine.travel(DURING_SCORING, tick=False):
+        services.save_score_sheet(
+            juror=juror,
+            entry=entry,
+            scores={str(c.pk): "5" for c in criteria},
+            justification="Uzasadnienie oceny.",
+            version=0,
+            submit=True,
+        )
+    client.force_login(organiser)
+
+    with time_machine.travel(AFTER_SCORING, tick=False):
+        refused = client.post(
+            reverse("conflicts:record"),
+            {"juror": juror.pk, "entry": "NIE-MA", "reason": "Doradzał gminie w 2025 r."},
+        )
+        recorded = client.post(
+            reverse("conflicts:record"),
+            {"juror": juror.pk, "entry": entry.number, "reason": "Doradzał gminie w 2025 r."},
+        )
+
+    assert refused.status_code == 200
+    assert polish("No eligible entry has this number.") in refused.content.decode()
+    assert recorded["Location"] == reverse("conflicts:index")
+    recusal = Recusal.objects.get(juror=juror, entry=entry)
+    assert (recusal.kind, recusal.is_active) == ("organiser", True)
+    assert results.compute(entry.category, bootstrap=0).result is None
+
+
+def test_late_conflict_refused_after_the_freeze(client, organiser, juror, entry):
+    entry.edition.frozen_at = entry.edition.scoring_closes_at
+    entry.edition.save()
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("conflicts:record"),
+        {"juror": juror.pk, "entry": entry.number, "reason": "Doradzał gminie w 2025 r."},
+    )
+
+    assert response.status_code == 200
+    assert "nie jest już możliwy" in response.content.decode()
+    assert not Recusal.objects.filter(juror=juror, entry=entry).exists()
