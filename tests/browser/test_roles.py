@@ -230,7 +230,7 @@ def test_organiser_from_home_checks_freezes_and_the_publisher_publishes(
 
 
 def test_organiser_records_a_late_conflict_from_the_conflicts_list(new_page, live_server):
-    category, entries, chair = scored_category("deliberation", tie=False)
+    category, entries, _chair = scored_category("deliberation", tie=False)
     organiser = person("organizator", ensure_organiser_group())
     page = new_page()
     log_in_from_home(page, organiser.email)
