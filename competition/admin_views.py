@@ -5,12 +5,19 @@ from __future__ import annotations
 from collections import Counter
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from wagtail.admin.views.generic import DeleteView
+
+from . import lifecycle, services
+from .forms import ReopenRulesForm
+from .lifecycle import Action
+from .models import Edition
 
 
 def protected_by(obj) -> list[str]:
@@ -58,3 +65,33 @@ class ProtectedDeleteView(DeleteView):
             % {"object": self.object, "reasons": "; ".join(blocking)},
         )
         return redirect(self.get_delete_url())
+
+
+def reopen_rules(request: HttpRequest, pk: int) -> HttpResponse:
+    """The correction that lets criteria and award rules change after scoring opened."""
+    if not request.user.has_perm("competition.change_edition"):
+        raise PermissionDenied
+    edition = get_object_or_404(Edition.objects.select_related("competition"), pk=pk)
+    form = ReopenRulesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen_rules(
+                edition=edition, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Criteria and award rules can be corrected until the results are frozen."),
+            )
+            return redirect("editions:edit", edition.pk)
+    return render(
+        request,
+        "competition/admin/reopen_rules.html",
+        {
+            "edition": edition,
+            "form": form,
+            "verdict": lifecycle.verdict(Action.REOPEN_RULES, edition),
+        },
+    )

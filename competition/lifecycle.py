@@ -46,6 +46,7 @@ class Action(enum.StrEnum):
     PUBLISH = "publish"
     ARCHIVE = "archive"
     EDIT_RULES = "edit_rules"  # criteria (scale, step, weight) and categories' award rules
+    REOPEN_RULES = "reopen_rules"  # a recorded correction that lets EDIT_RULES happen again
     EDIT_EDITION = "edit_edition"
 
 
@@ -59,6 +60,8 @@ class Rule:
     phases: frozenset[Phase]
     roles: frozenset[Role]
     label: Promise
+    # Phases where the action is allowed again after an organiser's recorded correction.
+    reopened: frozenset[Phase] = frozenset()
 
 
 # The one table. Phases are listed in the order an edition lives through them.
@@ -104,7 +107,9 @@ RULES: dict[Action, Rule] = {
         Rule(Action.ARCHIVE, frozenset({P.PUBLISHED}), frozenset({Role.ORGANISER}),
              _("archiving the edition")),
         Rule(Action.EDIT_RULES, BEFORE_SCORING, frozenset({Role.ORGANISER}),
-             _("changing criteria and award rules")),
+             _("changing criteria and award rules"), reopened=frozenset({P.SCORING, P.DELIBERATION})),
+        Rule(Action.REOPEN_RULES, frozenset({P.SCORING, P.DELIBERATION}),
+             frozenset({Role.ORGANISER}), _("reopening criteria for a correction")),
         Rule(Action.EDIT_EDITION, BEFORE_SCORING | {P.SCORING, P.DELIBERATION},
              frozenset({Role.ORGANISER}), _("changing the edition")),
     )
@@ -188,6 +193,8 @@ def verdict(action: Action, edition: Edition, *, at: dt.datetime | None = None) 
     phase = edition.phase_at(at)
     rule = RULES[action]
     if phase in rule.phases:
+        return Verdict(action=action, phase=phase, allowed=True)
+    if phase in rule.reopened and edition.rules_reopened_at is not None:
         return Verdict(action=action, phase=phase, allowed=True)
     reason, opens_at = _reason(rule, edition, phase, at)
     return Verdict(action=action, phase=phase, allowed=False, reason=str(reason), opens_at=opens_at)

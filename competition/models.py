@@ -160,6 +160,11 @@ class Edition(models.Model):
     frozen_at = models.DateTimeField(_("results frozen at"), null=True, blank=True)
     published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    # A correction after scoring opened: criteria and award rules may change again until the
+    # freeze. Who did it and why is in Wagtail's log ("competition.rules_reopened").
+    rules_reopened_at = models.DateTimeField(
+        _("criteria reopened for correction at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("edition")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from . import lifecycle
 from .lifecycle import Action
@@ -88,4 +91,24 @@ def archive_edition(*, edition: Edition, by) -> Edition:
     lifecycle.require(Action.ARCHIVE, edition)
     edition.archived_at = timezone.now()
     edition.save(update_fields=["archived_at"])
+    return edition
+
+
+@transaction.atomic
+def reopen_rules(*, edition: Edition, by, reason: str) -> Edition:
+    """The documented correction: criteria and award rules may change again until the freeze.
+
+    Every confirmation made on the old rules goes stale if the ranking moves, so the freeze
+    refuses until the categories are confirmed again.
+    """
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationError(
+            {"reason": _("Write why the criteria are reopened (at least 10 characters).")}
+        )
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    lifecycle.require(Action.REOPEN_RULES, edition)
+    edition.rules_reopened_at = timezone.now()
+    edition.save(update_fields=["rules_reopened_at"])
+    log(instance=edition, action="competition.rules_reopened", user=by, data={"reason": reason})
     return edition

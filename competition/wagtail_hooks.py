@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -12,8 +12,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import Button
+from wagtail.log_actions import LogFormatter
 
-from . import lifecycle
+from . import admin_views, lifecycle
 from .admin_views import ProtectedDeleteView
 from .lifecycle import Action
 from .models import Category, Competition, Criterion, Edition, Institution
@@ -74,6 +75,18 @@ class EditionEditView(EditView):
                 priority=1,
             )
         )
+        if (
+            lifecycle.allowed(Action.REOPEN_RULES, self.object)
+            and self.object.rules_reopened_at is None
+        ):
+            buttons.append(
+                Button(
+                    _("Correct the criteria"),
+                    url=reverse("edition_reopen_rules", args=[self.object.pk]),
+                    icon_name="edit",
+                    priority=3,
+                )
+            )
         if lifecycle.allowed(Action.ARCHIVE, self.object):
             buttons.append(
                 Button(
@@ -210,3 +223,25 @@ class CompetitionsGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_competitions_group():
     return CompetitionsGroup()
+
+
+@hooks.register("register_admin_urls")
+def edition_action_urls():
+    return [
+        path(
+            "editions/<int:pk>/reopen-rules/",
+            admin_views.reopen_rules,
+            name="edition_reopen_rules",
+        )
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_edition_log_actions(actions):
+    @actions.register_action("competition.rules_reopened")
+    class RulesReopened(LogFormatter):
+        label = _("Criteria reopened for a correction")
+        message = _("Criteria and award rules reopened for a correction")
+
+        def format_comment(self, log_entry):
+            return log_entry.data.get("reason", "")

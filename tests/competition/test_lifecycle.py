@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from wagtail.models import ModelLogEntry
 
 from competition import lifecycle
 from competition.lifecycle import Action
@@ -40,6 +42,7 @@ EXPECTED: dict[Action, set[Phase]] = {
     Action.PUBLISH: {FR},
     Action.ARCHIVE: {PB},
     Action.EDIT_RULES: {D, C, F, S},
+    Action.REOPEN_RULES: {SC, DL},
     Action.EDIT_EDITION: {D, C, F, S, SC, DL},
 }
 
@@ -115,3 +118,41 @@ def test_require_raises_the_reason_with_a_code():
 
 def test_next_step_is_named_for_every_phase():
     assert set(lifecycle.NEXT_STEP) == set(Phase)
+
+
+def test_a_recorded_correction_reopens_the_rules_until_the_freeze(organiser):
+    from competition.services import reopen_rules
+
+    edition, at = edition_in(SC)
+    edition.save()
+
+    with time_machine.travel(at, tick=False):
+        locked = lifecycle.verdict(Action.EDIT_RULES, edition)
+        with pytest.raises(ValidationError):
+            reopen_rules(edition=edition, by=organiser, reason="krótko")
+        reopened = reopen_rules(edition=edition, by=organiser, reason="Zła waga kryterium 2.")
+        open_again = lifecycle.verdict(Action.EDIT_RULES, reopened)
+    reopened.frozen_at = at
+    after_freeze = lifecycle.verdict(Action.EDIT_RULES, reopened, at=at + dt.timedelta(days=1))
+
+    assert (locked.allowed, open_again.allowed, after_freeze.allowed) == (False, True, False)
+    entry = ModelLogEntry.objects.get(action="competition.rules_reopened")
+    assert (entry.user, entry.data["reason"]) == (organiser, "Zła waga kryterium 2.")
+
+
+def test_criteria_weight_locked_once_scoring_opens():
+    from tests.factories import CriterionFactory
+
+    edition, at = edition_in(SC)
+    edition.save()
+    criterion = CriterionFactory(edition=edition, name="Rezultaty")
+
+    criterion.weight = 5
+    with time_machine.travel(at, tick=False), pytest.raises(ValidationError) as excinfo:
+        criterion.full_clean()
+    criterion.weight = 1
+    criterion.description = "Opis można poprawić zawsze."
+    with time_machine.travel(at, tick=False):
+        criterion.full_clean()
+
+    assert "Ten krok (zmiana kryteriów i zasad przyznawania nagród)" in str(excinfo.value)

@@ -292,3 +292,53 @@ def test_admin_lists_query_count_same_for_1_and_20_rows(client, organiser, name,
         client.get(reverse(f"{name}:index"))
 
     assert len(twenty) == len(one)
+
+
+# The correction that reopens criteria after scoring opened ------------------------------------
+
+
+def test_reopen_rules_page_by_role(client, organiser, applicant):
+    import datetime as dt
+
+    import time_machine
+
+    from tests.factories import BASE, EditionFactory
+
+    edition = EditionFactory()
+    url = reverse("edition_reopen_rules", args=[edition.pk])
+    during_scoring = BASE + dt.timedelta(days=50)
+
+    with time_machine.travel(during_scoring, tick=False):
+        anonymous = client.get(url)
+        client.force_login(applicant)
+        as_applicant = client.get(url)
+        client.force_login(organiser)
+        short = client.post(url, {"reason": "bo tak"})
+        done = client.post(url, {"reason": "Błędna waga kryterium Rezultaty."})
+
+    edition.refresh_from_db()
+    assert anonymous.status_code == 302
+    assert as_applicant.status_code in (302, 403)
+    assert short.status_code == 200
+    assert "co najmniej 10 znaków" in short.content.decode()
+    assert done["Location"] == reverse("editions:edit", args=[edition.pk])
+    assert edition.rules_reopened_at is not None
+
+
+def test_reopen_rules_before_scoring_says_why_not(client, organiser):
+    from tests.factories import EditionFactory
+
+    edition = EditionFactory(frozen_at=None)
+    edition.frozen_at = edition.scoring_closes_at
+    edition.save()
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("edition_reopen_rules", args=[edition.pk]),
+        {"reason": "Błędna waga kryterium Rezultaty."},
+    )
+
+    edition.refresh_from_db()
+    assert response.status_code == 200
+    assert "nie jest już możliwy" in response.content.decode()
+    assert edition.rules_reopened_at is None
