@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from competition.mail import render_email
 from competition.models import Category, Criterion, Phase
+from competition.tasks import send_email_task
 from entries.models import Entry, EntryStatus
 
 from . import conflicts, permissions
@@ -76,10 +77,10 @@ def invite_juror(*, category: Category, email: str, chair: bool = False):
             },
         )
         context = {"category": category, "link": f"{settings.WAGTAILADMIN_BASE_URL}{path}"}
+        # Rendered now, inside the appointment's transaction (a bad name fails it whole);
+        # sent by a task once it commits.
         subject, body = render_email("scoring/email/invitation", context)
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
-        )
+        transaction.on_commit(lambda: send_email_task.enqueue(subject, body, [email]))
     return user
 
 
