@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from competition.workbooks import text_cell, text_row
 
 from .models import ProtocolExport, ResultSnapshot
+from .queries import juror_label
 
 BOLD = Font(bold=True)
 
@@ -43,6 +44,11 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int]
 def _append(sheet, values: list) -> None:
     # Names, titles and justifications come from people: text cells, never formulas.
     sheet.append(text_row(sheet, values))
+
+
+def _juror_label(juror: dict) -> str:
+    # Snapshots frozen before dismissals were recorded have no "dismissed" key.
+    return juror_label(juror["name"], dismissed=juror.get("dismissed", False))
 
 
 def _award(value: str | None) -> str:
@@ -110,7 +116,7 @@ def write_protocol(
         _append(cover, [label, value])
     for category in categories:
         chair = ", ".join(j["name"] for j in category["jury"] if j["chair"])
-        members = ", ".join(j["name"] for j in category["jury"])
+        members = ", ".join(_juror_label(j) for j in category["jury"])
         recusals = "; ".join(
             f"{r['juror']} ✕ {r['entry']} ({r['reason']})" for r in category["recusals"]
         )
@@ -120,7 +126,7 @@ def write_protocol(
     tick()
 
     used: set[str] = {_("Protocol")}
-    jury_names = {j["id"]: j["name"] for c in categories for j in c["jury"]}
+    jury_names = {j["id"]: _juror_label(j) for c in categories for j in c["jury"]}
     for category in categories:
         juror_ids = [j["id"] for j in category["jury"]]
         headers = [
