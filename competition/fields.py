@@ -1,4 +1,4 @@
-"""Model fields: small lists of choices edited as checkboxes, and long text with a limit."""
+"""Model fields: small lists of choices edited as checkboxes, long text with a limit, names."""
 
 from __future__ import annotations
 
@@ -81,3 +81,16 @@ class LimitedTextField(models.TextField):
     def __init__(self, *args, max_length: int, **kwargs):
         super().__init__(*args, max_length=max_length, **kwargs)
         self.validators.append(MaxLengthValidator(max_length))
+
+
+def validate_single_line(value: str) -> None:
+    """Names are one line: they go into e-mail subjects, sheet names and page titles.
+
+    A category named with a line break made the jury invitation fail with BadHeaderError after
+    the juror had been created (issue 18).
+    """
+    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in value):
+        raise ValidationError(
+            _("Write this on one line, without line breaks or control characters."),
+            code="single_line",
+        )

@@ -21,6 +21,7 @@ from .fields import (
     LimitedTextField,
     all_kinds,
     default_required_entry_fields,
+    validate_single_line,
 )
 from .teryt import (
     LOCAL_GOVERNMENT_KINDS,
@@ -38,7 +39,9 @@ _ROMAN = [
 
 
 def to_roman(number: int) -> str:
-    """Editions are numbered in Roman numerals ("VI edycja")."""
+    """Editions are numbered in Roman numerals ("VI edycja"); beyond 3999 there are none."""
+    if not 0 < number < 4000:
+        return str(number)  # never "M" × a huge number: that was a MemoryError (issue 18)
     out = []
     for value, letters in _ROMAN:
         count, number = divmod(number, value)
@@ -68,7 +71,7 @@ def rules_locked_errors(instance: models.Model, edition: Edition, fields: tuple[
 
 
 class Competition(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     code = models.CharField(
         _("short code"),
@@ -76,7 +79,9 @@ class Competition(models.Model):
         default="KON",
         help_text=_("Starts the entry numbers, e.g. SLC gives SLC-2024-007."),
     )
-    organiser_name = models.CharField(_("organiser"), max_length=200)
+    organiser_name = models.CharField(
+        _("organiser"), max_length=200, validators=[validate_single_line]
+    )
     description = LimitedTextField(_("description"), blank=True, max_length=5000)
 
     class Meta:
@@ -127,7 +132,7 @@ class Edition(models.Model):
         verbose_name=_("competition"),
     )
     number = models.PositiveSmallIntegerField(
-        _("edition number"), validators=[MinValueValidator(1)]
+        _("edition number"), validators=[MinValueValidator(1), MaxValueValidator(999)]
     )
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
@@ -317,7 +322,7 @@ class Category(ClusterableModel):
     edition = models.ForeignKey(
         Edition, on_delete=models.CASCADE, related_name="categories", verbose_name=_("edition")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     description = LimitedTextField(_("description"), blank=True, max_length=5000)
     eligible_kinds = InstitutionKindsField(
         _("institution kinds that may enter"),
@@ -415,7 +420,7 @@ class Criterion(models.Model):
         verbose_name=_("only in category"),
         help_text=_("Leave empty when the criterion applies to every category of the edition."),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     description = LimitedTextField(_("description shown to jurors"), blank=True, max_length=2000)
     scale_min = models.DecimalField(_("lowest score"), max_digits=6, decimal_places=2, default=0)
     scale_max = models.DecimalField(_("highest score"), max_digits=6, decimal_places=2, default=10)
@@ -522,7 +527,7 @@ class Criterion(models.Model):
 
 
 class Institution(models.Model):
-    name = models.CharField(_("name"), max_length=250)
+    name = models.CharField(_("name"), max_length=250, validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=30, choices=InstitutionKind.choices)
     terc = models.CharField(
         _("TERC code"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import warnings
+import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,10 @@ from .services import EDITABLE_FIELDS, allocate_entry_number, missing_fields
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 2000
+# What the parts of an .xlsx may unpack to, and the longest text a cell may hold (Excel's own
+# limit; the longest entry field, the description, is shorter).
+MAX_IMPORT_UNPACKED_BYTES = 50 * 2**20
+MAX_IMPORT_CELL_CHARS = 32_767
 
 _DATE_FORMAT = "yyyy-mm-dd"
 _DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -374,6 +379,39 @@ def _terc(value: Any) -> str:
     return text
 
 
+def _not_a_workbook(name: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "“%(name)s” is not an Excel workbook (.xlsx). Save the sheet as an Excel "
+            "workbook and upload it again."
+        )
+        % {"name": name},
+        code="not_xlsx",
+    )
+
+
+def _check_unpacked_size(workbook_file: IO[bytes], name: str) -> None:
+    """Refuse a workbook whose parts would unpack to more than MAX_IMPORT_UNPACKED_BYTES.
+
+    An .xlsx is a zip: 600 KB can hold a 600 MB shared string, which openpyxl would read into
+    memory whole. The sizes come from the zip's directory, and zipfile never unpacks a part
+    past its stated size, so this bound holds for what openpyxl reads afterwards.
+    """
+    try:
+        with zipfile.ZipFile(workbook_file) as archive:
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise _not_a_workbook(name) from error
+    finally:
+        workbook_file.seek(0)
+    if unpacked > MAX_IMPORT_UNPACKED_BYTES:
+        raise ValidationError(
+            _("The workbook unpacks to more than %(mb)d MB; split it into smaller files.")
+            % {"mb": MAX_IMPORT_UNPACKED_BYTES // 2**20},
+            code="too_large",
+        )
+
+
 def _open_sheet(workbook_file: IO[bytes]) -> list[tuple[Any, ...]]:
     name = getattr(workbook_file, "name", "") or _("the file")
     size = getattr(workbook_file, "size", None)
@@ -382,24 +420,24 @@ def _open_sheet(workbook_file: IO[bytes]) -> list[tuple[Any, ...]]:
             _("The file is larger than %(mb)d MB.") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)},
             code="too_large",
         )
+    _check_unpacked_size(workbook_file, name)
     try:
         # openpyxl warns about styles and extensions it ignores; they do not matter here.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             workbook = load_workbook(workbook_file, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds of errors on files it cannot read
-        raise ValidationError(
-            _(
-                "“%(name)s” is not an Excel workbook (.xlsx). Save the sheet as an Excel "
-                "workbook and upload it again."
-            )
-            % {"name": name},
-            code="not_xlsx",
-        ) from error
+        raise _not_a_workbook(name) from error
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for row in sheet.iter_rows(values_only=True):
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if any(isinstance(v, str) and len(v) > MAX_IMPORT_CELL_CHARS for v in row):
+                raise ValidationError(
+                    _("Row %(row)d has a cell longer than %(count)d characters.")
+                    % {"row": number, "count": MAX_IMPORT_CELL_CHARS},
+                    code="cell_too_long",
+                )
             rows.append(tuple(row))
             if len(rows) > MAX_IMPORT_ROWS + 1:
                 raise ValidationError(
@@ -407,6 +445,10 @@ def _open_sheet(workbook_file: IO[bytes]) -> list[tuple[Any, ...]]:
                     % {"count": MAX_IMPORT_ROWS},
                     code="too_many_rows",
                 )
+    except ValidationError:
+        raise
+    except Exception as error:  # rows are parsed lazily: bad XML (e.g. "&#1;") shows up here
+        raise _not_a_workbook(name) from error
     finally:
         workbook.close()
     return rows

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from competition.workbooks import text_cell, text_row
 
 from .models import ProtocolExport, ResultSnapshot
+from .queries import juror_label
 from .results import jurors_who_scored
 
 BOLD = Font(bold=True)
@@ -45,6 +46,11 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int]
 def _append(sheet, values: list) -> None:
     # Names, titles and justifications come from people: text cells, never formulas.
     sheet.append(text_row(sheet, values))
+
+
+def _juror_label(juror: dict) -> str:
+    # Snapshots frozen before dismissals were recorded have no "dismissed" key.
+    return juror_label(juror["name"], dismissed=juror.get("dismissed", False))
 
 
 def _award(value: str | None) -> str:
@@ -114,8 +120,8 @@ def write_protocol(
         jury = jurors_who_scored(category)
         # The chair leads the jury's decisions whether or not conflicts left them entries to score.
         chair = ", ".join(j["name"] for j in category["jury"] if j["chair"])
-        members = ", ".join(j["name"] for j in jury)
-        idle = ", ".join(j["name"] for j in category["jury"] if j not in jury)
+        members = ", ".join(_juror_label(j) for j in jury)
+        idle = ", ".join(_juror_label(j) for j in category["jury"] if j not in jury)
         recusals = "; ".join(
             f"{r['juror']} ✕ {r['entry']} ({r['reason']})" for r in category["recusals"]
         )
@@ -126,7 +132,7 @@ def write_protocol(
     tick()
 
     used: set[str] = {_("Protocol")}
-    jury_names = {j["id"]: j["name"] for c in categories for j in c["jury"]}
+    jury_names = {j["id"]: _juror_label(j) for c in categories for j in c["jury"]}
     for category in categories:
         juror_ids = [j["id"] for j in jurors_who_scored(category)]
         headers = [

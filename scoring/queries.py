@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from competition.models import Category
 from entries.models import Entry, EntryStatus
@@ -110,3 +114,47 @@ def sheets_progress(categories: list[Category]) -> dict[int, tuple[int, int]]:
         )
         for pk in ids
     }
+
+
+def juror_label(name: str, *, dismissed: bool) -> str:
+    """A juror's name as results and the protocol show it."""
+    return _("%(name)s (dismissed)") % {"name": name} if dismissed else name
+
+
+@dataclass(frozen=True)
+class JuryMember:
+    """A juror as results and the protocol list them."""
+
+    user: object
+    chair: bool
+    dismissed: bool
+
+    @property
+    def label(self) -> str:
+        return juror_label(
+            self.user.get_full_name() or self.user.username, dismissed=self.dismissed
+        )
+
+
+def jury_of_record(category: Category) -> list[JuryMember]:
+    """The appointed jurors, then those dismissed after submitting sheets in the category.
+
+    A dismissal keeps the juror's submitted sheets: they were scored while the juror was
+    appointed and still count, so the juror stays listed, marked dismissed (issue 18, 9),
+    and no column of totals goes without a name.
+    """
+    User = get_user_model()
+    appointed = list(permissions.jurors_of(category))
+    chairs = set(permissions.chairs_of(category).values_list("pk", flat=True))
+    dismissed = User.objects.filter(
+        Exists(
+            ScoreSheet.objects.filter(
+                juror=OuterRef("pk"),
+                entry__category=category,
+                status=SheetStatus.SUBMITTED,
+            )
+        )
+    ).exclude(pk__in=[u.pk for u in appointed])
+    return [JuryMember(u, u.pk in chairs, False) for u in appointed] + [
+        JuryMember(u, False, True) for u in dismissed.order_by("username")
+    ]

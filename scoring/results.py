@@ -32,6 +32,7 @@ from .models import (
     SheetStatus,
     TieDecision,
 )
+from .queries import jury_of_record
 
 BOOTSTRAP_ROUNDS = 1000
 AWARD_CHOICES = ("place_1", "place_2", "place_3", "place_4", "place_5", "distinction")
@@ -254,8 +255,7 @@ def jurors_who_scored(category: Mapping) -> list[dict]:
 
 def _category_payload(results: CategoryResults) -> dict:
     category, result, decision = results.category, results.result, results.award_decision
-    jurors = list(permissions.jurors_of(category))
-    chairs = {u.pk for u in permissions.chairs_of(category)}
+    jury = jury_of_record(category)
     ranking = []
     totals = result.totals if result is not None else pd.DataFrame()
     for row in result.entries.to_dict("records") if result is not None else []:
@@ -295,12 +295,13 @@ def _category_payload(results: CategoryResults) -> dict:
         "prizes": {str(p.place): str(p.amount) for p in category.prizes.all()},
         "jury": [
             {
-                "id": u.pk,
-                "name": u.get_full_name() or u.username,
-                "chair": u.pk in chairs,
-                "scored": str(u.pk) in scored,
+                "id": m.user.pk,
+                "name": m.user.get_full_name() or m.user.username,
+                "chair": m.chair,
+                "dismissed": m.dismissed,
+                "scored": str(m.user.pk) in scored,
             }
-            for u in jurors
+            for m in jury
         ],
         "recusals": [
             {"juror": j, "entry": str(e), "kind": k, "reason": r} for j, e, k, r in recusals

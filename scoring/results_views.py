@@ -17,7 +17,7 @@ from competition.models import AggregationMethod, Category, Edition
 from . import aggregation, charts, permissions, protocol, results
 from .forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
 from .models import ProtocolExport, ResultSnapshot
-from .queries import sheets_progress
+from .queries import jury_of_record, sheets_progress
 from .tasks import build_protocol_task
 
 AWARD_LABELS = {
@@ -111,8 +111,7 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
     category = _get_category_for_results(request, pk)
     computed = results.compute(category)
     result = computed.result
-    jurors = {str(u.pk): u for u in permissions.jurors_of(category)}
-    juror_labels = {pk_: u.get_full_name() or u.username for pk_, u in jurors.items()}
+    juror_labels = {str(m.user.pk): m.label for m in jury_of_record(category)}
     context = {
         "category": category,
         "edition": category.edition,

@@ -51,9 +51,10 @@ SCORE_COLUMNS = ("entry", "juror", "criterion", "score")
 CRITERIA_COLUMNS = ("criterion", "weight")
 CRITERIA_OPTIONAL = ("min", "max", "tiebreak_order")
 
-# Plain decimal numbers only: float() would also take "nan", "inf" and "1_0".
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+# Plain decimal numbers only: float() would also take "nan", "inf", "1_0" and other scripts'
+# digits ("٥"); re.ASCII keeps \d to 0-9.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+", re.ASCII)
 
 # Magic numbers of files people plausibly pick by mistake, for a helpful message.
 _KNOWN_BINARY = (

@@ -22,6 +22,7 @@ from competition import lifecycle
 from competition.lifecycle import Action
 from competition.mail import render_email
 from competition.models import Category, Criterion, Edition
+from competition.tasks import send_email_task
 from entries.models import Entry, EntryStatus
 
 from . import conflicts, permissions
@@ -85,10 +86,10 @@ def invite_juror(*, category: Category, email: str, chair: bool = False):
             },
         )
         context = {"category": category, "link": f"{settings.WAGTAILADMIN_BASE_URL}{path}"}
+        # Rendered now, inside the appointment's transaction (a bad name fails it whole);
+        # sent by a task once it commits.
         subject, body = render_email("scoring/email/invitation", context)
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
-        )
+        transaction.on_commit(lambda: send_email_task.enqueue(subject, body, [email]))
     return user
 
 

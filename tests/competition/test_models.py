@@ -24,6 +24,10 @@ def test_to_roman_numbers_editions():
     assert [to_roman(n) for n in (1, 4, 6, 9, 14, 2024)] == ["I", "IV", "VI", "IX", "XIV", "MMXXIV"]
 
 
+def test_to_roman_of_a_number_without_a_roman_numeral_is_its_digits():
+    assert to_roman(99999999999999999999) == "99999999999999999999"
+
+
 def test_edition_label_uses_roman_numeral():
     edition = EditionFactory.build(number=6, competition=CompetitionFactory.build(name="SLC"))
 

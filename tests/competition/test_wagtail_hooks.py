@@ -342,3 +342,43 @@ def test_reopen_rules_before_scoring_says_why_not(client, organiser):
     assert response.status_code == 200
     assert "nie jest już możliwy" in response.content.decode()
     assert edition.rules_reopened_at is None
+
+
+def test_edition_with_a_huge_number_is_refused_by_the_form(client, organiser):
+    competition = CompetitionFactory()
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("editions:add"),
+        {
+            "competition": competition.pk,
+            "number": "99999999999999999999",
+            "year": 2026,
+            "method": "mean",
+            "entries_per_institution": 1,
+            **EDITION_DATES,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "mniejsza lub równa 999" in response.content.decode()
+    assert not Edition.objects.exists()
+
+
+def test_category_name_with_a_line_break_is_refused_by_the_form(client, organiser):
+    edition = EditionFactory()
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("categories:add"),
+        {
+            "edition": edition.pk,
+            "name": "Poza horyzonty\r\nBcc: x@example.org",
+            "eligible_kinds": ["gmina_wiejska"],
+            **inline("prizes"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Wpisz to w jednym wierszu" in response.content.decode()
+    assert not Category.objects.exists()

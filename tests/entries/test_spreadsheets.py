@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -574,3 +575,43 @@ def test_error_report_writes_formula_like_column_name_as_text():
 
     cell = book.active["C2"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+def rewrite_part(content: bytes, part: str, change) -> bytes:
+    """The workbook `content` with one zip part's text passed through `change`."""
+    source, target = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == part:
+                data = change(data.decode()).encode()
+            archive.writestr(info.filename, data)
+    return target.getvalue()
+
+
+def paper_upload(category, institution, **overrides) -> bytes:
+    return upload([paper_entry(category, institution, **overrides)]).read()
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (lambda xml: xml.replace("Wdrożenie EZD", "Wdrożenie &#1; EZD"), "not_xlsx"),
+        (lambda xml: xml.replace("Wdrożenie EZD", "W" * 40_000), "cell_too_long"),
+        (lambda xml: xml.replace("Wdrożenie EZD", "W" * (51 * 2**20)), "too_large"),
+    ],
+    ids=["control-character-entity", "cell-too-long", "unpacks-too-large"],
+)
+def test_import_of_a_crafted_workbook_is_refused_with_a_message(
+    edition, organiser, formal_check, change, code
+):
+    category = CategoryFactory(edition=edition, name="Poza horyzonty")
+    content = paper_upload(category, InstitutionFactory(terc="1408042"))
+    crafted = rewrite_part(content, "xl/worksheets/sheet1.xml", change)
+    file = SimpleUploadedFile("zgloszenia.xlsx", crafted, content_type=XLSX_CONTENT_TYPE)
+
+    with pytest.raises(ValidationError) as refused:
+        import_entries(edition=edition, workbook_file=file, by=organiser)
+
+    assert refused.value.code == code
+    assert not Entry.objects.exists()

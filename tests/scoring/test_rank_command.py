@@ -405,9 +405,13 @@ def test_rank_missing_criteria_file_fails_cleanly(tmp_path):
     ("args", "expected"),
     [
         (["--method", "average"], "unknown --method 'average'; choose one of mean, median"),
-        (["--places", "-1"], "--places must be 0 or more, not -1"),
-        (["--distinctions", "-2"], "--distinctions must be 0 or more, not -2"),
-        (["--bootstrap", "-5"], "--bootstrap must be 0 or more, not -5"),
+        (["--places", "-1"], "--places must lie between 0 and 1,000, not -1"),
+        (["--distinctions", "-2"], "--distinctions must lie between 0 and 1,000, not -2"),
+        (["--bootstrap", "-5"], "--bootstrap must lie between 0 and 100,000, not -5"),
+        (
+            ["--bootstrap", "99999999999"],
+            "--bootstrap must lie between 0 and 100,000, not 99999999999",
+        ),
         (["--min-share", "1.5"], "--min-share must lie between 0 and 1, not 1.5"),
         (["--min-share", "-0.1"], "--min-share must lie between 0 and 1, not -0.1"),
         (["--format", "xlsx"], "--format xlsx writes a workbook: give --output FILE.xlsx"),
@@ -492,3 +496,20 @@ def test_rank_xlsx_writes_formula_like_entries_and_jurors_as_text(tmp_path):
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     values = {c.value for c in cells if c.data_type == "s"}
     assert {"=1+1", '=HYPERLINK("x")', "@j1", "-j2", "=2+2"} <= values
+
+
+def test_rank_refuses_results_that_are_not_finite(tmp_path):
+    scores = write(tmp_path / "scores.csv", TWO_CRITERIA)
+    criteria = write(tmp_path / "criteria.csv", "criterion,weight\ndesign,1e308\nimpact,1e308\n")
+
+    message = rank_error(scores, "--criteria", criteria, "--format", "json", "--bootstrap", "0")
+
+    assert "the results are not finite numbers" in message
+
+
+def test_rank_refuses_digits_of_other_scripts(tmp_path):
+    scores = write(tmp_path / "scores.csv", "entry,juror,criterion,score\nA,j1,c,٥\n")
+
+    message = rank_error(scores)
+
+    assert "score" in message and "row 2" in message

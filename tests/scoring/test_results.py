@@ -592,3 +592,24 @@ def test_protocol_names_as_the_jury_only_those_who_scored(
     assert cover["Przewodniczący"] == "chair"
     assert cover["Powołani, nie ocenili żadnego zgłoszenia"] == "Ewa Urzędnik"
     assert "Ewa Urzędnik" not in headers
+
+
+def test_dismissed_juror_keeps_sheets_and_is_listed_as_dismissed(
+    client, scored, category, organiser, juror, chair
+):
+    services.dismiss(category=category, user=juror)
+    client.force_login(chair)
+
+    page = client.get(reverse("scoring:results", args=[category.pk])).content.decode()
+    snapshot = freeze(category, organiser, scored)
+    buffer = io.BytesIO()
+    protocol.write_protocol(snapshot, buffer)
+
+    assert "juror (odwołany)" in page
+    jury = snapshot.payload["categories"][0]["jury"]
+    assert {(j["name"], j["dismissed"]) for j in jury} >= {("juror", True), ("chair", False)}
+    assert snapshot.payload["categories"][0]["ranking"][0]["juror_totals"][str(juror.pk)] == 22
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))[category.name]
+    headers = [c.value for c in sheet[1]]
+    assert "juror (odwołany)" in headers
+    assert str(juror.pk) not in headers

@@ -400,3 +400,16 @@ def test_parallel_invitations_of_one_new_address_make_one_account(category):
     assert not [o for o in outcomes if isinstance(o, BaseException)]
     assert get_user_model().objects.filter(email__iexact="nowy.juror@example.org").count() == 1
     assert len({o.pk for o in outcomes}) == 1
+
+
+def test_invitation_mail_is_sent_by_a_task_only_when_the_appointment_commits(
+    category, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.invite_juror(category=category, email="nowa@example.org")
+    assert mail.outbox == []
+
+    for callback in callbacks:
+        callback()
+
+    assert [m.to for m in mail.outbox] == [["nowa@example.org"]]

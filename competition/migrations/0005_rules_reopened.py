@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('competition', '0003_protect_results'),
+        ('competition', '0004_single_line_names_and_edition_number'),
     ]
 
     operations = [
