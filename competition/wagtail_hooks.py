@@ -11,7 +11,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets import Button
+from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import LogFormatter
 
 from . import admin_views, lifecycle
@@ -48,7 +48,7 @@ def by_edition(model_class) -> type[WagtailFilterSet]:
 class CompetitionViewSet(ModelViewSet):
     model = Competition
     delete_view_class = ProtectedDeleteView
-    icon = "trophy"
+    icon = "pick"
     menu_label = _("Competitions")
     list_display = ["name", "organiser_name", "slug"]
     search_fields = ["name", "organiser_name"]
@@ -62,38 +62,37 @@ class CompetitionViewSet(ModelViewSet):
 
 
 class EditionEditView(EditView):
-    """The edition's form with its results and life-cycle actions beside it."""
+    """The edition's form with its results and life-cycle actions beside it, in plain sight."""
 
     @cached_property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
-        buttons.append(
-            Button(
+    def header_buttons(self):
+        buttons = [
+            HeaderButton(
                 _("Results and freezing"),
                 url=reverse("scoring:edition_results", args=[self.object.pk]),
                 icon_name="tasks",
                 priority=1,
             )
-        )
+        ]
         if (
             lifecycle.allowed(Action.REOPEN_RULES, self.object)
             and self.object.rules_reopened_at is None
         ):
             buttons.append(
-                Button(
+                HeaderButton(
                     _("Correct the criteria"),
                     url=reverse("edition_reopen_rules", args=[self.object.pk]),
                     icon_name="edit",
-                    priority=3,
+                    priority=2,
                 )
             )
         if lifecycle.allowed(Action.ARCHIVE, self.object):
             buttons.append(
-                Button(
+                HeaderButton(
                     _("Archive the edition"),
                     url=reverse("edition_archive", args=[self.object.pk]),
                     icon_name="folder-inverse",
-                    priority=2,
+                    priority=3,
                 )
             )
         return buttons
@@ -209,7 +208,7 @@ class InstitutionViewSet(ModelViewSet):
 
 class CompetitionsGroup(ModelViewSetGroup):
     menu_label = _("Competitions")
-    menu_icon = "trophy"
+    menu_icon = "pick"
     menu_order = 200
     items = (
         CompetitionViewSet("competitions"),

@@ -246,3 +246,24 @@ def test_organiser_records_a_late_conflict_from_the_conflicts_list(new_page, liv
     see(page, "trzeba ponownie zatwierdzić")
 
     assert results.compute(category, bootstrap=0).result.totals.shape[1] == 3
+
+
+def test_organiser_sees_freeze_dates_read_only_with_the_actions_beside(new_page, live_server):
+    category, _entries, _chair = scored_category("deliberation", tie=False)
+    organiser = person("organizator", ensure_organiser_group())
+    page = new_page()
+    log_in_from_home(page, organiser.email)
+
+    click(page, "button", "Konkursy")
+    click(page, "link", "Edycje")
+    click(page, "link", str(category.edition))
+    shot(page, "roles-organiser-edition-form")
+
+    assert page.locator("input[name=frozen_at]").count() == 0
+    click(page, "link", "Popraw kryteria")
+    shot(page, "roles-organiser-reopen-rules")
+    page.locator("#id_reason").fill("Błędna waga kryterium Rezultaty.")
+    click(page, "button", "Otwórz do korekty")
+    see(page, "można poprawiać do zatwierdzenia wyników")
+    category.edition.refresh_from_db()
+    assert category.edition.rules_reopened_at is not None
