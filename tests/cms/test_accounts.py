@@ -218,3 +218,13 @@ def test_signup_page_shows_the_personal_data_clause(client, path, heading, contr
     assert controller in body
     assert "konkursy@example.org" in body
     assert 'name="accept_regulations"' in body and "required" in body
+
+
+def test_header_panels_in_english(client, people):
+    client.force_login(people["juror"])
+
+    body = client.get("/en/szukaj/").content.decode()
+
+    header = body.split("</header>")[0]
+    assert ">Jury panel</a>" in header
+    assert ">My entries</a>" not in header

@@ -169,3 +169,21 @@ def test_archive_only_after_publishing(client, organiser):
     assert archived_early is None
     assert done["Location"] == reverse("wagtailadmin_home")
     assert edition.archived_at is not None
+
+
+def test_panel_in_english_for_an_organiser_who_prefers_it(client, organiser):
+    from wagtail.users.models import UserProfile
+
+    edition = edition_with_work()
+    UserProfile.get_for_user(organiser).__class__.objects.filter(user=organiser).update(
+        preferred_language="en"
+    )
+    client.force_login(organiser)
+
+    with time_machine.travel(DURING_FORMAL_CHECK, tick=False):
+        body = client.get(reverse("wagtailadmin_home")).content.decode()
+
+    assert f"{edition.roman_number} edition" in body
+    assert "Phase:</strong> Formal check" in body
+    assert "4 entries submitted" in body
+    assert "Next step: Formal check" in body
