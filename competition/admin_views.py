@@ -1,16 +1,16 @@
-"""Admin views of the competitions menu: deleting only what nothing depends on."""
+"""Admin views of the competitions menu: saving and deleting without 500s on conflicts."""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from django.contrib import messages
-from django.db import router, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.shortcuts import redirect
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from wagtail.admin.views.generic import DeleteView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 
 
 def protected_by(obj) -> list[str]:
@@ -58,3 +58,36 @@ class ProtectedDeleteView(DeleteView):
             % {"object": self.object, "reasons": "; ".join(blocking)},
         )
         return redirect(self.get_delete_url())
+
+
+class ConstraintSafeSaveMixin:
+    """A save that hits a database constraint (a prize for a place another organiser saved
+    meanwhile, two prizes swapping places) becomes a form error, and nothing is saved.
+
+    Only for the category views: the message speaks of prizes.
+    """
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except IntegrityError:
+            self.produced_error_code = "integrity"
+            self.produced_error_message = _("The category could not be saved.")
+            form.add_error(
+                None,
+                _(
+                    "This could not be saved: two prizes would have the same place, or someone "
+                    "changed this category meanwhile. Reload the page, check the prizes and "
+                    "save again."
+                ),
+            )
+            return self.form_invalid(form)
+
+
+class ConstraintSafeCreateView(ConstraintSafeSaveMixin, CreateView):
+    pass
+
+
+class ConstraintSafeEditView(ConstraintSafeSaveMixin, EditView):
+    pass

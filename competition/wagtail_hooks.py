@@ -10,7 +10,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .admin_views import ProtectedDeleteView
+from .admin_views import ConstraintSafeCreateView, ConstraintSafeEditView, ProtectedDeleteView
 from .models import Category, Competition, Criterion, Edition, Institution
 
 
@@ -93,6 +93,8 @@ class EditionViewSet(ModelViewSet):
 class CategoryViewSet(ModelViewSet):
     model = Category
     delete_view_class = ProtectedDeleteView
+    add_view_class = ConstraintSafeCreateView
+    edit_view_class = ConstraintSafeEditView
     index_view_class = index_with_related("edition__competition")
     icon = "folder-open-inverse"
     menu_label = _("Categories")
