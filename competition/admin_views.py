@@ -1,4 +1,4 @@
-"""Admin views of the competitions menu: deleting only what nothing depends on."""
+"""Admin views of the competitions menu: saving and deleting without 500s on conflicts."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from wagtail.admin.views.generic import DeleteView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 
 from . import lifecycle, services
 from .forms import ReopenRulesForm
@@ -95,3 +95,36 @@ def reopen_rules(request: HttpRequest, pk: int) -> HttpResponse:
             "verdict": lifecycle.verdict(Action.REOPEN_RULES, edition),
         },
     )
+
+
+class ConstraintSafeSaveMixin:
+    """A save that hits a database constraint (a prize for a place another organiser saved
+    meanwhile, two prizes swapping places) becomes a form error, and nothing is saved.
+
+    Only for the category views: the message speaks of prizes.
+    """
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except IntegrityError:
+            self.produced_error_code = "integrity"
+            self.produced_error_message = _("The category could not be saved.")
+            form.add_error(
+                None,
+                _(
+                    "This could not be saved: two prizes would have the same place, or someone "
+                    "changed this category meanwhile. Reload the page, check the prizes and "
+                    "save again."
+                ),
+            )
+            return self.form_invalid(form)
+
+
+class ConstraintSafeCreateView(ConstraintSafeSaveMixin, CreateView):
+    pass
+
+
+class ConstraintSafeEditView(ConstraintSafeSaveMixin, EditView):
+    pass

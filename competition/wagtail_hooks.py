@@ -15,7 +15,7 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import LogFormatter
 
 from . import admin_views, lifecycle
-from .admin_views import ProtectedDeleteView
+from .admin_views import ConstraintSafeCreateView, ConstraintSafeEditView, ProtectedDeleteView
 from .lifecycle import Action
 from .models import Category, Competition, Criterion, Edition, Institution
 
@@ -147,6 +147,8 @@ class EditionViewSet(ModelViewSet):
 class CategoryViewSet(ModelViewSet):
     model = Category
     delete_view_class = ProtectedDeleteView
+    add_view_class = ConstraintSafeCreateView
+    edit_view_class = ConstraintSafeEditView
     index_view_class = index_with_related("edition__competition")
     icon = "folder-open-inverse"
     menu_label = _("Categories")

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from wagtail.users.models import UserProfile
 
-from competition.models import Category, Competition, Criterion, Edition, Institution
+from competition.models import Category, Competition, Criterion, Edition, Institution, Prize
 from tests.factories import (
     CategoryFactory,
     CompetitionFactory,
@@ -382,3 +382,40 @@ def test_category_name_with_a_line_break_is_refused_by_the_form(client, organise
     assert response.status_code == 200
     assert "Wpisz to w jednym wierszu" in response.content.decode()
     assert not Category.objects.exists()
+
+
+def test_category_edit_whose_prizes_clash_in_the_database_shows_a_message(client, organiser):
+    category = CategoryFactory(name="Poza horyzonty", eligible_kinds=["gmina_wiejska"])
+    first = Prize.objects.create(category=category, place=1, amount=15000)
+    second = Prize.objects.create(category=category, place=2, amount=10000)
+    client.force_login(organiser)
+    swapped = {
+        f"prizes-{n}-{key}": value
+        for n, (prize, place) in enumerate([(first, 2), (second, 1)])
+        for key, value in {
+            "id": prize.pk,
+            "place": place,
+            "amount": prize.amount,
+            "ORDER": n + 1,
+            "DELETE": "",
+        }.items()
+    }
+
+    response = client.post(
+        reverse("categories:edit", args=[category.pk]),
+        {
+            "edition": category.edition.pk,
+            "name": category.name,
+            "eligible_kinds": ["gmina_wiejska"],
+            "places": 3,
+            "max_distinctions": 2,
+            "sort_order": 1,
+            **inline("prizes", 2),
+            "prizes-INITIAL_FORMS": "2",
+            **swapped,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Nie udało się zapisać" in response.content.decode()
+    assert sorted(category.prizes.values_list("pk", "place")) == [(first.pk, 1), (second.pk, 2)]
