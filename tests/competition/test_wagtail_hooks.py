@@ -408,7 +408,7 @@ def test_category_edit_whose_prizes_clash_in_the_database_shows_a_message(client
             "name": category.name,
             "eligible_kinds": ["gmina_wiejska"],
             "places": 3,
-            "max_distinctions": 2,
+            "max_distinctions": 0,
             "sort_order": 1,
             **inline("prizes", 2),
             "prizes-INITIAL_FORMS": "2",
