@@ -205,6 +205,18 @@ def require(action: Action, edition: Edition, *, at: dt.datetime | None = None) 
     verdict(action, edition, at=at).require()
 
 
+def lock(action: Action, edition_id: int) -> Edition:
+    """Lock the edition's row, then ask the policy under the lock; returns the locked edition.
+
+    Every action that changes an edition's results or phase goes through here inside its
+    transaction, so two of them (a confirmation and a freeze, a recusal and a submission) are
+    serialised on one row and each sees the phase the other left.
+    """
+    edition = Edition.objects.select_for_update().get(pk=edition_id)
+    require(action, edition)
+    return edition
+
+
 def allowed(action: Action, edition: Edition, *, at: dt.datetime | None = None) -> bool:
     return verdict(action, edition, at=at).allowed
 

@@ -76,10 +76,9 @@ def ensure_organiser_group() -> Group:
 @transaction.atomic
 def publish_results(*, edition: Edition, by) -> Edition:
     """The laureate announcement went live: the edition's results are public from now on."""
-    edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    if edition.published_at is not None:
+    if Edition.objects.filter(pk=edition.pk, published_at__isnull=False).exists():
         return edition
-    lifecycle.require(Action.PUBLISH, edition)
+    edition = lifecycle.lock(Action.PUBLISH, edition.pk)
     edition.published_at = timezone.now()
     edition.save(update_fields=["published_at"])
     return edition
@@ -87,8 +86,7 @@ def publish_results(*, edition: Edition, by) -> Edition:
 
 @transaction.atomic
 def archive_edition(*, edition: Edition, by) -> Edition:
-    edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    lifecycle.require(Action.ARCHIVE, edition)
+    edition = lifecycle.lock(Action.ARCHIVE, edition.pk)
     edition.archived_at = timezone.now()
     edition.save(update_fields=["archived_at"])
     return edition
@@ -106,8 +104,7 @@ def reopen_rules(*, edition: Edition, by, reason: str) -> Edition:
         raise ValidationError(
             {"reason": _("Write why the criteria are reopened (at least 10 characters).")}
         )
-    edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    lifecycle.require(Action.REOPEN_RULES, edition)
+    edition = lifecycle.lock(Action.REOPEN_RULES, edition.pk)
     edition.rules_reopened_at = timezone.now()
     edition.save(update_fields=["rules_reopened_at"])
     log(instance=edition, action="competition.rules_reopened", user=by, data={"reason": reason})

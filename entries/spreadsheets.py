@@ -662,9 +662,7 @@ def import_entries(*, edition: Edition, workbook_file: IO[bytes], by) -> list[En
     by_terc, by_name = _find_institutions(rows)
     with transaction.atomic():
         # The phase may have moved while the file was read; ask again under the edition's lock.
-        lifecycle.require(
-            Action.IMPORT_ENTRIES, Edition.objects.select_for_update().get(pk=edition.pk)
-        )
+        lifecycle.lock(Action.IMPORT_ENTRIES, edition.pk)
         # Lock the institutions, as online submission does, so the limits hold while we write.
         institution_ids = {i.pk for i in by_terc.values()} | {
             i.pk for found in by_name.values() for i in found

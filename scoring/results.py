@@ -147,22 +147,11 @@ def compute(category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS) -> Categor
     )
 
 
-def _lock_for(action: Action, category: Category) -> Edition:
-    """Lock the edition's row and ask the life cycle under the lock.
-
-    Decisions and freezing all take this lock first, so a confirmation cannot slip in between a
-    freeze's reading of the decisions and its snapshot.
-    """
-    edition = Edition.objects.select_for_update().get(pk=category.edition_id)
-    lifecycle.require(action, edition)
-    return edition
-
-
 @transaction.atomic
 def record_tie_decision(
     *, category: Category, by, order: list[str], justification: str
 ) -> TieDecision:
-    _lock_for(Action.BREAK_TIE, category)
+    lifecycle.lock(Action.BREAK_TIE, category.edition_id)
     if not permissions.is_chair(by, category):
         raise ValidationError(_("Only the chair of the jury breaks ties."), code="not_chair")
     justification = (justification or "").strip()
@@ -185,7 +174,7 @@ def confirm_awards(
     *, category: Category, by, awards: dict[str, str | None], justification: str = ""
 ) -> AwardDecision:
     """Confirm the proposal; any difference from it needs a written justification."""
-    _lock_for(Action.CONFIRM_AWARDS, category)
+    lifecycle.lock(Action.CONFIRM_AWARDS, category.edition_id)
     if not (permissions.is_chair(by, category) or permissions.is_organiser(by)):
         raise ValidationError(
             _("Only the chair or an organiser confirms awards."), code="forbidden"
@@ -417,9 +406,10 @@ def freeze_results(*, edition: Edition, by, reason: str = "") -> ResultSnapshot:
     """Freeze the confirmed results; freezing again supersedes the last snapshot, with a reason."""
     if not permissions.is_organiser(by):
         raise ValidationError(_("Only an organiser freezes results."), code="forbidden")
-    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    previous = ResultSnapshot.objects.filter(edition=edition, superseded_by__isnull=True).first()
+    edition = lifecycle.lock(Action.FREEZE if previous is None else Action.CORRECT, edition.pk)
+    # The lock was taken after reading `previous`: read it again under the lock.
     previous = edition.snapshots.filter(superseded_by__isnull=True).first()
-    lifecycle.require(Action.FREEZE if previous is None else Action.CORRECT, edition)
     if previous is not None and not (reason or "").strip():
         raise ValidationError(
             {"reason": _("A correction of frozen results needs a written reason.")}

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from competition import lifecycle
 from competition.lifecycle import Action
 from competition.mail import render_email
-from competition.models import Category, Criterion, Edition
+from competition.models import Category, Criterion
 from competition.tasks import send_email_task
 from entries.models import Entry, EntryStatus
 
@@ -46,15 +46,10 @@ def _stale() -> StaleSheet:
 # Appointments ---------------------------------------------------------------------------------
 
 
-def _lock_edition(category: Category):
-    """Lock the edition's row: phase checks and the changes they allow happen under it."""
-    return Edition.objects.select_for_update().get(pk=category.edition_id)
-
-
 @transaction.atomic
 def appoint(*, category: Category, user, chair: bool = False) -> list:
     """Appoint `user`; as chair, the former chairs stay jurors and are returned."""
-    lifecycle.require(Action.APPOINT_JURY, _lock_edition(category))
+    lifecycle.lock(Action.APPOINT_JURY, category.edition_id)
     demoted = permissions.appoint_juror(category=category, user=user, chair=chair)
     conflicts.apply_for(juror=user, category=category)
     return demoted
@@ -113,7 +108,7 @@ def confirm_email_from_reset_link(*, user) -> None:
 
 @transaction.atomic
 def dismiss(*, category: Category, user) -> None:
-    lifecycle.require(Action.APPOINT_JURY, _lock_edition(category))
+    lifecycle.lock(Action.APPOINT_JURY, category.edition_id)
     permissions.revoke_juror(category=category, user=user)
 
 
@@ -170,7 +165,7 @@ def record_late_conflict(*, juror, entry: Entry, by, reason: str) -> Recusal:
         raise ValidationError(
             {"reason": _("Write why the conflict is recorded (at least 10 characters).")}
         )
-    lifecycle.require(Action.RECORD_LATE_CONFLICT, _lock_edition(entry.category))
+    lifecycle.lock(Action.RECORD_LATE_CONFLICT, entry.edition_id)
     recusal, _created = Recusal.objects.update_or_create(
         juror=juror,
         entry=entry,
@@ -384,7 +379,7 @@ def send_reminders(*, category: Category) -> int:
 @transaction.atomic
 def appoint_chair(*, category: Category, user) -> list:
     """One chair per category: the new chair replaces the others, who stay on the jury."""
-    lifecycle.require(Action.CHANGE_CHAIR, _lock_edition(category))
+    lifecycle.lock(Action.CHANGE_CHAIR, category.edition_id)
     if permissions.can_score(user, category):
         return permissions.make_chair(category=category, user=user)
     return appoint(category=category, user=user, chair=True)
