@@ -103,15 +103,18 @@ def register_institution(
         is_approved=False,
         registered_by=user,
     )
-    institution.full_clean()
+    # The TERC uniqueness is checked here and by the database, both answering on the field:
+    # Django's check of a conditional unique constraint would answer on the whole form.
+    institution.full_clean(validate_constraints=False)
+    duplicate = ValidationError({"terc": _("An institution with this TERC code already exists.")})
+    if institution.terc and Institution.objects.filter(terc=institution.terc).exists():
+        raise duplicate
     try:
         with transaction.atomic():
             institution.save()
     except IntegrityError:
-        # Another request registered the same TERC code after full_clean looked.
-        raise ValidationError(
-            {"terc": _("An institution with this TERC code already exists.")}
-        ) from None
+        # Another request registered the same TERC code after the check above looked.
+        raise duplicate from None
     return Membership.objects.create(user=user, institution=institution)
 
 
