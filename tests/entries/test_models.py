@@ -38,3 +38,14 @@ def test_entry_description_over_the_limit_is_refused_by_validation():
         entry.clean_fields(exclude=["edition", "category", "institution", "created_by"])
 
     assert list(excinfo.value.message_dict) == ["description"]
+
+
+def test_users_count_is_named_number_of_users_in_polish():
+    from django.utils import translation
+
+    from entries.models import Entry
+
+    with translation.override("pl"):
+        label = str(Entry._meta.get_field("users_count").verbose_name)
+
+    assert label == "liczba użytkowników"
