@@ -647,3 +647,17 @@ def test_formal_check_not_offered_before_the_deadline_says_from_when(client, org
     assert reverse("entries_admin:reject", args=[entry.pk]) not in body
     assert "Ten krok (ocena formalna) będzie możliwy od" in body
     assert form["Location"] == reverse("entries_admin:inspect", args=[entry.pk])
+
+
+def test_entry_inspect_shows_empty_values_as_a_dash_and_yes_no_in_words(client, organiser):
+    entry = submitted(5, budget="15000.50", consent_to_publish=False)
+    client.force_login(organiser)
+
+    body = client.get(reverse("entries_admin:inspect", args=[entry.pk])).content.decode()
+
+    main = body.split("<main", 1)[1]
+    consent = main.split("Zgoda na publikację", 1)[1][:300]
+    shown = re.findall(r">\s*([^<>]*?)\s*<", main)
+    assert not {"None", "False", "True"} & set(shown)
+    assert "15\xa0000,50" in main or "15 000,50" in main
+    assert ">nie<" in consent.replace("\n", "").replace(" ", "")
