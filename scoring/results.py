@@ -109,6 +109,16 @@ class CategoryResults:
             return {}
         return {row.entry: row.award for row in self.result.entries.itertuples()}
 
+    @property
+    def confirmation_stale(self) -> bool:
+        """The last confirmation was made on another ranking than the category has now.
+
+        A confirmation records the proposal it was made on; anything that moved the ranking
+        since (a late conflict, reopened criteria) makes it stale, and the category must be
+        confirmed again before the freeze.
+        """
+        return self.award_decision is not None and self.award_decision.proposal != self.proposal
+
 
 def compute(category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS) -> CategoryResults:
     """The category's ranking under the edition's method, with the other methods beside it."""
@@ -209,15 +219,9 @@ def confirm_awards(
 
 
 def confirmation_matches(category: Category) -> bool:
-    """True when the last confirmation was made on the ranking the category has now.
-
-    A confirmation records the proposal it was made on; anything that moved the ranking since
-    (a late conflict, a reopened sheet) makes it stale, and the category must be confirmed again.
-    """
-    decision = latest_award_decision(category)
-    if decision is None:
-        return False
-    return decision.proposal == compute(category, bootstrap=0).proposal
+    """True when the category has a confirmation made on the ranking it has now."""
+    computed = compute(category, bootstrap=0)
+    return computed.award_decision is not None and not computed.confirmation_stale
 
 
 def _clean(value: Any) -> Any:

@@ -123,8 +123,7 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
         "juror_columns": [juror_labels.get(j, j) for j in result.totals.columns] if result else [],
         "is_chair": permissions.is_chair(request.user, category),
         "can": lifecycle.verdicts(category.edition),
-        "confirmation_stale": computed.award_decision is not None
-        and computed.award_decision.proposal != computed.proposal,
+        "confirmation_stale": computed.confirmation_stale,
         "award_choices": [("", "—")] + [(a, award_label(a)) for a in results.AWARD_CHOICES],
     }
     if result is not None and not result.totals.empty:
