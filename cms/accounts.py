@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from entries.models import Membership
@@ -49,3 +50,23 @@ class AccountAdapter(DefaultAccountAdapter):
 def panels(request) -> dict:
     """Context processor: `panels` for the header, computed only when a template asks."""
     return {"panels": SimpleLazyObject(lambda: panels_for(request.user))}
+
+
+class AdminLanguageMiddleware:
+    """The admin speaks each person's chosen language from the first line of the request.
+
+    Wagtail switches to the preferred language only inside its views, so what is decided before
+    (a refusal's message, a redirect's notice) came out in the site's default language.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/admin/") and request.user.is_authenticated:
+            from wagtail.users.models import UserProfile
+
+            language = UserProfile.get_for_user(request.user).get_preferred_language()
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

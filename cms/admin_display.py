@@ -12,16 +12,31 @@ from decimal import Decimal
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.fields import BaseFieldDisplay
+from wagtail.admin.ui.tables import Column
+
+
+def display_value(value: object) -> str:
+    """A value as a reader writes it: local times, dates, numbers, yes/no; a dash when empty."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, dt.datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, Decimal | int):
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
+    return str(value)
 
 
 class LocalDateTimeDisplay(BaseFieldDisplay):
     """A moment shown in the site's time zone, or a dash when there is none."""
 
     def render_html(self, parent_context=None) -> str:
-        if self.value is None:
-            return "—"
-        return formats.date_format(timezone.localtime(self.value), "DATETIME_FORMAT")
+        return display_value(self.value)
 
 
 class PlainValueDisplay(BaseFieldDisplay):
@@ -31,13 +46,27 @@ class PlainValueDisplay(BaseFieldDisplay):
     """
 
     def render_html(self, parent_context=None) -> str:
-        value = self.value
-        if value is None or value == "":
-            return "—"
-        if isinstance(value, bool):
-            return str(_("yes") if value else _("no"))
-        if isinstance(value, dt.date):
-            return formats.date_format(value, "DATE_FORMAT")
-        if isinstance(value, Decimal | int):
-            return formats.number_format(value, use_l10n=True, force_grouping=True)
-        return conditional_escape(str(value))
+        return conditional_escape(display_value(self.value))
+
+
+class ReadOnlyPanel(FieldPanel):
+    """A field shown, not edited: Wagtail's read-only panel would print "None" for no date."""
+
+    def __init__(self, field_name: str, *args, **kwargs) -> None:
+        kwargs["read_only"] = True
+        super().__init__(field_name, *args, **kwargs)
+
+    def clone_kwargs(self) -> dict:
+        kwargs = super().clone_kwargs()
+        kwargs.pop("read_only", None)
+        return kwargs
+
+    def format_value_for_display(self, value: object) -> str:
+        return display_value(value)
+
+
+class ValueColumn(Column):
+    """A listing column written as `display_value` writes it ("tak", a dash), never "True"."""
+
+    def get_value(self, instance) -> str:
+        return display_value(super().get_value(instance))

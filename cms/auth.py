@@ -57,7 +57,22 @@ def login_name(request: HttpRequest, credentials: dict | None) -> str | None:
 
 
 class AdminLoginForm(LoginForm):
-    """Wagtail's login form (WAGTAILADMIN_USER_LOGIN_FORM) with allauth's rule."""
+    """Wagtail's login form (WAGTAILADMIN_USER_LOGIN_FORM) with allauth's rule.
+
+    Wagtail's form leaves the password without a label (Django then shows the field's name,
+    "Password", in every language) and puts the username's nominative into "Enter your …".
+    """
+
+    error_messages = {
+        **LoginForm.error_messages,
+        "invalid_login": _("The user name or the password is wrong. Try again."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs) -> None:
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("User name")
+        self.fields["username"].widget.attrs["placeholder"] = _("Enter your user name")
+        self.fields["password"].label = _("Password")
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

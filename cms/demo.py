@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from wagtail.models import Locale, Page
 
-from competition.models import Competition
+from competition.models import Competition, Edition
 from scoring.models import ResultSnapshot
 
 from . import services
@@ -105,10 +105,16 @@ def build_site() -> None:
         superseded_by__isnull=True,
     ).first()
     if snapshot and not AnnouncementPage.objects.filter(snapshot=snapshot).exists():
-        services.create_announcement(
+        announcement = services.create_announcement(
             snapshot=snapshot,
             by=get_user_model().objects.get(username="organizator"),
             publish=True,
+        )
+        # Published on the edition's results day, as it happened, not when the demo was loaded.
+        published = snapshot.edition.results_date
+        Edition.objects.filter(pk=snapshot.edition_id).update(published_at=published)
+        Page.objects.filter(path__startswith=announcement.path).update(
+            first_published_at=published, last_published_at=published
         )
     news_index = _child(home, NewsIndexPage, "aktualnosci", title="Aktualności")
     for date, title, intro, body in NEWS:

@@ -7,8 +7,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
 
@@ -16,6 +14,7 @@ from competition import lifecycle
 from competition.lifecycle import Action
 from competition.models import Competition, Edition
 from entries.models import Entry
+from scoring.awards import award_place
 from scoring.models import ResultSnapshot
 
 from .models import AnnouncementPage, CompetitionPage, EditionPage, HomePage, LaureatePage
@@ -102,12 +101,6 @@ def ensure_edition_page(
     return page
 
 
-def _award_title(award: str) -> str:
-    if award == "distinction":
-        return _("Distinction")
-    return _("Place %(number)s") % {"number": award.split("_")[1]}
-
-
 @transaction.atomic
 def create_announcement(
     *, snapshot: ResultSnapshot, by, go_live_at: dt.datetime | None = None, publish: bool = False
@@ -131,9 +124,6 @@ def create_announcement(
             edition=edition,
             parent=ensure_competition_page(competition=edition.competition, home=home),
         )
-    confirmed = _("The jury confirmed the results on %(date)s.") % {
-        "date": formats.date_format(timezone.localtime(snapshot.created_at), "j E Y")
-    }
     announcement = AnnouncementPage(
         title=_("Laureates: %(edition)s") % {"edition": edition_page.title},
         slug="laureaci"
@@ -141,7 +131,8 @@ def create_announcement(
         else f"laureaci-{snapshot.pk}",
         edition=edition,
         snapshot=snapshot,
-        intro=f"<p>{escape(confirmed)}</p>",
+        # The date the jury froze the results is drawn from the snapshot in each page's language.
+        intro="",
         go_live_at=go_live_at,
         live=False,
     )
@@ -152,7 +143,7 @@ def create_announcement(
             entry = consenting.get(int(row["entry"]))
             if not row["award"] or entry is None:
                 continue
-            place = int(row["award"].split("_")[1]) if row["award"].startswith("place_") else None
+            place = award_place(row["award"])
             prize = category["prizes"].get(str(place)) if place else None
             laureate = LaureatePage(
                 title=entry.title,

@@ -14,6 +14,10 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import LogFormatter
 
+from cms import nouns
+from cms.admin_display import ReadOnlyPanel, ValueColumn
+from cms.nouns import DeclinedViewSet
+
 from . import admin_views, lifecycle
 from .admin_views import ConstraintSafeCreateView, ConstraintSafeEditView, ProtectedDeleteView
 from .lifecycle import Action
@@ -45,7 +49,8 @@ def by_edition(model_class) -> type[WagtailFilterSet]:
     return ByEdition
 
 
-class CompetitionViewSet(ModelViewSet):
+class CompetitionViewSet(DeclinedViewSet, ModelViewSet):
+    noun = nouns.COMPETITION
     model = Competition
     delete_view_class = ProtectedDeleteView
     icon = "pick"
@@ -98,7 +103,8 @@ class EditionEditView(EditView):
         return buttons
 
 
-class EditionViewSet(ModelViewSet):
+class EditionViewSet(DeclinedViewSet, ModelViewSet):
+    noun = nouns.EDITION
     model = Edition
     delete_view_class = ProtectedDeleteView
     index_view_class = index_with_related("competition")
@@ -130,9 +136,9 @@ class EditionViewSet(ModelViewSet):
         # (the freeze makes the snapshot); typing a date here would skip them.
         MultiFieldPanel(
             [
-                FieldPanel("frozen_at", read_only=True),
-                FieldPanel("published_at", read_only=True),
-                FieldPanel("archived_at", read_only=True),
+                ReadOnlyPanel("frozen_at"),
+                ReadOnlyPanel("published_at"),
+                ReadOnlyPanel("archived_at"),
             ],
             heading=_("Organiser's actions"),
             help_text=_(
@@ -144,7 +150,8 @@ class EditionViewSet(ModelViewSet):
     edit_view_class = EditionEditView
 
 
-class CategoryViewSet(ModelViewSet):
+class CategoryViewSet(DeclinedViewSet, ModelViewSet):
+    noun = nouns.CATEGORY
     model = Category
     delete_view_class = ProtectedDeleteView
     add_view_class = ConstraintSafeCreateView
@@ -168,7 +175,8 @@ class CategoryViewSet(ModelViewSet):
     ]
 
 
-class CriterionViewSet(ModelViewSet):
+class CriterionViewSet(DeclinedViewSet, ModelViewSet):
+    noun = nouns.CRITERION
     model = Criterion
     delete_view_class = ProtectedDeleteView
     index_view_class = index_with_related("edition__competition", "category__edition__competition")
@@ -188,12 +196,19 @@ class CriterionViewSet(ModelViewSet):
     ]
 
 
-class InstitutionViewSet(ModelViewSet):
+class InstitutionViewSet(DeclinedViewSet, ModelViewSet):
+    noun = nouns.INSTITUTION
     model = Institution
     delete_view_class = ProtectedDeleteView
     icon = "home"
     menu_label = _("Institutions")
-    list_display = ["name", "kind", "terc", "voivodeship", "is_approved"]
+    list_display = [
+        "name",
+        "kind",
+        "terc",
+        "voivodeship",
+        ValueColumn("is_approved", label=_("approved"), sort_key="is_approved"),
+    ]
     list_filter = ["is_approved", "kind", "voivodeship"]
     search_fields = ["name", "terc"]
     search_backend_name = None

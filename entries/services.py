@@ -14,6 +14,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from competition import lifecycle
 from competition.lifecycle import Action
@@ -158,8 +159,10 @@ def _check_category(*, category: Category, institution: Institution, entry: Entr
     if others.count() >= limit:
         raise ValidationError(
             {
-                "category": _(
-                    "Your institution already has %(count)d entry in this category, the limit."
+                "category": ngettext(
+                    "Your institution already has %(count)d entry in this category, the limit.",
+                    "Your institution already has %(count)d entries in this category, the limit.",
+                    limit,
                 )
                 % {"count": limit}
             },

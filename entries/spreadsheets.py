@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -434,14 +435,22 @@ def _open_sheet(workbook_file: IO[bytes]) -> list[tuple[Any, ...]]:
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             if any(isinstance(v, str) and len(v) > MAX_IMPORT_CELL_CHARS for v in row):
                 raise ValidationError(
-                    _("Row %(row)d has a cell longer than %(count)d characters.")
+                    ngettext(
+                        "Row %(row)d has a cell longer than %(count)d character.",
+                        "Row %(row)d has a cell longer than %(count)d characters.",
+                        MAX_IMPORT_CELL_CHARS,
+                    )
                     % {"row": number, "count": MAX_IMPORT_CELL_CHARS},
                     code="cell_too_long",
                 )
             rows.append(tuple(row))
             if len(rows) > MAX_IMPORT_ROWS + 1:
                 raise ValidationError(
-                    _("A sheet can have at most %(count)d rows of entries.")
+                    ngettext(
+                        "A sheet can have at most %(count)d row of entries.",
+                        "A sheet can have at most %(count)d rows of entries.",
+                        MAX_IMPORT_ROWS,
+                    )
                     % {"count": MAX_IMPORT_ROWS},
                     code="too_many_rows",
                 )

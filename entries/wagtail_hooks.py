@@ -13,6 +13,9 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms import nouns
+from cms.nouns import DeclinedViewSet
+
 from . import admin_views
 from .models import Entry
 from .services import EDITABLE_FIELDS
@@ -25,8 +28,10 @@ def _menu_item_for(permission: str) -> type[MenuItem]:
     return type("PermissionMenuItem", (MenuItem,), {"is_shown": is_shown})
 
 
-class EntryViewSet(SnippetViewSet):
+class EntryViewSet(DeclinedViewSet, SnippetViewSet):
     """A snippet viewset because snippets' listings carry bulk actions (the formal check)."""
+
+    noun = nouns.ENTRY
 
     model = Entry
     icon = "doc-full"

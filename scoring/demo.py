@@ -84,7 +84,8 @@ def build_lider_cyfryzacji_results() -> None:
         distinctions = sum(1 for a in awards if a.place is None)
         Category.objects.filter(pk=category.pk).update(max_distinctions=distinctions)
         lineup = [
-            (a.institution, a.title or f"Projekt: {SLC_INSTITUTIONS[a.institution][0]}")
+            # A distinction without a named project is announced by its institution alone.
+            (a.institution, a.title or SLC_INSTITUTIONS[a.institution][0])
             for a in awards
         ]
         if name in SLC_2024_OTHERS:
@@ -120,7 +121,10 @@ def build_lider_cyfryzacji_results() -> None:
             awards=computed.proposal,
             confirmed_by=users[CHAIR],
         )
-    results.snapshot_and_freeze(edition=edition, by=organiser, previous=None, reason="")
+    # The jury confirmed and froze after scoring closed, not when the demo was loaded.
+    decided = min(edition.scoring_closes_at + dt.timedelta(days=3), edition.results_date)
+    AwardDecision.objects.filter(category__edition=edition).update(confirmed_at=decided)
+    results.snapshot_and_freeze(edition=edition, by=organiser, previous=None, reason="", at=decided)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import AwardDecision, ResultSnapshot, ScoreSheet, TieDecision
 
@@ -36,8 +37,10 @@ class ScoreSheetForm(forms.Form):
             )
         super().__init__(*args, initial=initial, **kwargs)
         self.criteria = list(criteria)
-        self.fields["justification"].help_text = _(
-            "Required to submit: at least %(n)d characters."
+        self.fields["justification"].help_text = ngettext(
+            "Required to submit: at least %(n)d character.",
+            "Required to submit: at least %(n)d characters.",
+            min_length,
         ) % {"n": min_length}
         for criterion in self.criteria:
             # Text input with numeric limits: the browser helps, the service decides.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -47,6 +48,11 @@ class JurorProfile(models.Model):
         related_name="+",
         verbose_name=_("affiliation"),
         help_text=_("The institution the juror works for; its entries and territory conflict."),
+    )
+    feminine_titles = models.BooleanField(
+        _("feminine titles"),
+        default=False,
+        help_text=_("Results and the protocol call her “przewodnicząca” and “członkini”."),
     )
 
     class Meta:
@@ -300,7 +306,8 @@ class ResultSnapshot(models.Model):
         related_name="+",
         verbose_name=_("frozen by"),
     )
-    created_at = models.DateTimeField(_("frozen at"), auto_now_add=True)
+    # Not auto_now_add: a record of the past (the demo's 2024 edition) keeps its own date.
+    created_at = models.DateTimeField(_("frozen at"), default=timezone.now)
     supersedes = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,

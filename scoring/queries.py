@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from competition.models import Category
 from entries.models import Entry, EntryStatus
@@ -121,6 +122,20 @@ def juror_label(name: str, *, dismissed: bool) -> str:
     return _("%(name)s (dismissed)") % {"name": name} if dismissed else name
 
 
+def jury_function(*, chair: bool, feminine: bool | None) -> str:
+    """ "przewodnicząca", "członek jury": what the jury's documents call a juror.
+
+    Snapshots frozen before the flag was recorded (feminine None) get the form that fits both.
+    """
+    if chair:
+        if feminine is None:
+            return _("chair of the jury")
+        return pgettext("feminine", "chair of the jury") if feminine else _("chair of the jury")
+    if feminine is None:
+        return _("member of the jury")
+    return pgettext("feminine", "member of the jury") if feminine else _("member of the jury")
+
+
 @dataclass(frozen=True)
 class JuryMember:
     """A juror as results and the protocol list them."""
@@ -144,7 +159,8 @@ def jury_of_record(category: Category) -> list[JuryMember]:
     and no column of totals goes without a name.
     """
     User = get_user_model()
-    appointed = list(permissions.jurors_of(category))
+    # The profile says how documents address each juror (feminine titles).
+    appointed = list(permissions.jurors_of(category).select_related("juror_profile"))
     chairs = set(permissions.chairs_of(category).values_list("pk", flat=True))
     dismissed = User.objects.filter(
         Exists(
@@ -156,5 +172,6 @@ def jury_of_record(category: Category) -> list[JuryMember]:
         )
     ).exclude(pk__in=[u.pk for u in appointed])
     return [JuryMember(u, u.pk in chairs, False) for u in appointed] + [
-        JuryMember(u, False, True) for u in dismissed.order_by("username")
+        JuryMember(u, False, True)
+        for u in dismissed.select_related("juror_profile").order_by("username")
     ]

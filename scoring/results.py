@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import math
@@ -24,6 +25,7 @@ from competition.models import Award, AwardKind, Category, Criterion, Edition
 from entries.models import Entry, EntryStatus
 
 from . import aggregation, permissions
+from .awards import award_place
 from .models import (
     AwardDecision,
     Recusal,
@@ -238,6 +240,11 @@ def canonical_json(payload: dict) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def feminine_titles(user) -> bool:
+    profile = getattr(user, "juror_profile", None)
+    return bool(profile and profile.feminine_titles)
+
+
 def jurors_who_scored(category: Mapping) -> list[dict]:
     """The jury a snapshot's category names in public: those who scored at least one entry.
 
@@ -291,6 +298,7 @@ def _category_payload(results: CategoryResults) -> dict:
                 "id": m.user.pk,
                 "name": m.user.get_full_name() or m.user.username,
                 "chair": m.chair,
+                "feminine": feminine_titles(m.user),
                 "dismissed": m.dismissed,
                 "scored": str(m.user.pk) in scored,
             }
@@ -439,7 +447,14 @@ def freeze_results(*, edition: Edition, by, reason: str = "") -> ResultSnapshot:
     return snapshot_and_freeze(edition=edition, by=by, previous=previous, reason=reason)
 
 
-def snapshot_and_freeze(*, edition: Edition, by, previous: ResultSnapshot | None, reason: str):
+def snapshot_and_freeze(
+    *,
+    edition: Edition,
+    by,
+    previous: ResultSnapshot | None,
+    reason: str,
+    at: dt.datetime | None = None,
+):
     """Build, hash and store the snapshot; callers have checked who and when."""
     payload = build_payload(edition)
     text = canonical_json(payload)
@@ -449,7 +464,9 @@ def snapshot_and_freeze(*, edition: Edition, by, previous: ResultSnapshot | None
             _("Nothing changed since the last snapshot; there is nothing to correct."),
             code="unchanged",
         )
+    at = at or timezone.now()
     snapshot = ResultSnapshot.objects.create(
+        created_at=at,
         edition=edition,
         payload=json.loads(text),
         digest=digest,
@@ -457,7 +474,7 @@ def snapshot_and_freeze(*, edition: Edition, by, previous: ResultSnapshot | None
         supersedes=previous,
         reason=(reason or "").strip(),
     )
-    edition.frozen_at = edition.frozen_at or timezone.now()
+    edition.frozen_at = edition.frozen_at or at
     edition.save(update_fields=["frozen_at"])
     _record_awards(edition, payload)
     return snapshot
@@ -471,7 +488,7 @@ def _record_awards(edition: Edition, payload: dict) -> None:
             award = row["award"]
             if not award:
                 continue
-            place = int(award.split("_")[1]) if award.startswith("place_") else None
+            place = award_place(award)
             Award.objects.create(
                 category_id=category["id"],
                 institution_id=row["institution_id"],

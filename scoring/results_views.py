@@ -14,19 +14,11 @@ from django.views.decorators.http import require_POST
 from competition import lifecycle
 from competition.models import AggregationMethod, Category, Edition
 
-from . import aggregation, charts, permissions, protocol, results
+from . import aggregation, awards, charts, permissions, protocol, results
 from .forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
 from .models import ProtocolExport, ResultSnapshot
 from .queries import jury_of_record, sheets_progress
 from .tasks import build_protocol_task
-
-AWARD_LABELS = {
-    "place_1": "I",
-    "place_2": "II",
-    "place_3": "III",
-    "place_4": "IV",
-    "place_5": "V",
-}
 
 
 def _get_category_for_results(request: HttpRequest, pk: int) -> Category:
@@ -46,11 +38,7 @@ def _get_edition_for_organiser(request: HttpRequest, pk: int) -> Edition:
 
 
 def award_label(award: str | None) -> str:
-    if not award:
-        return "—"
-    if award == "distinction":
-        return _("distinction")
-    return _("place %(roman)s") % {"roman": AWARD_LABELS.get(award, award)}
+    return awards.award_label(award) or "—"
 
 
 def tie_break_label(value: str | None, criteria: dict) -> str:

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from competition import lifecycle
 from competition.lifecycle import Action
@@ -281,7 +282,11 @@ def save_score_sheet(
     if submit and len(justification) < minimum:
         raise ValidationError(
             {
-                "justification": _("Write a justification of at least %(n)d characters.")
+                "justification": ngettext(
+                    "Write a justification of at least %(n)d character.",
+                    "Write a justification of at least %(n)d characters.",
+                    minimum,
+                )
                 % {"n": minimum}
             },
             code="justification",

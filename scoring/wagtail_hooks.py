@@ -14,6 +14,9 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from cms import nouns
+from cms.nouns import DeclinedViewSet
+
 from . import admin_views
 from .models import JurorProfile, Recusal, ScoreSheetAudit
 
@@ -114,12 +117,14 @@ class AppointmentViewSet(ViewSet):
         ]
 
 
-class JurorProfileViewSet(LimitedModelViewSet):
+class JurorProfileViewSet(DeclinedViewSet, LimitedModelViewSet):
     """Saving a profile recomputes the juror's automatic conflicts (scoring.signals).
 
     There is no delete view: clearing the affiliation is how a profile stops causing conflicts,
     and only a save brings the automatic conflicts up to date.
     """
+
+    noun = nouns.JUROR_PROFILE
 
     model = JurorProfile
     name = "juror_profiles"
@@ -138,11 +143,13 @@ class JurorProfileViewSet(LimitedModelViewSet):
         "affiliation__name",
     ]
     search_backend_name = None
-    panels = [FieldPanel("user"), FieldPanel("affiliation")]
+    panels = [FieldPanel("user"), FieldPanel("affiliation"), FieldPanel("feminine_titles")]
 
 
-class RecusalViewSet(LimitedModelViewSet):
+class RecusalViewSet(DeclinedViewSet, LimitedModelViewSet):
     """Conflicts are declared by jurors or found from affiliations; organisers only lift them."""
+
+    noun = nouns.CONFLICT
 
     model = Recusal
     name = "conflicts"
@@ -188,8 +195,10 @@ class RecusalViewSet(LimitedModelViewSet):
         ]
 
 
-class ScoreSheetAuditViewSet(LimitedModelViewSet):
+class ScoreSheetAuditViewSet(DeclinedViewSet, LimitedModelViewSet):
     """Append-only: a list and one change, nothing that writes."""
+
+    noun = nouns.SHEET_CHANGE
 
     model = ScoreSheetAudit
     name = "score_sheet_audit"

@@ -9,10 +9,13 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.admin_display import ReadOnlyPanel
 from cms.forms import ArchiveFilterForm
 from competition.fields import LimitedTextField
 from competition.models import Award, AwardKind
 from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
+from scoring.awards import award_place
+from scoring.queries import jury_function
 from scoring.results import jurors_who_scored
 
 
@@ -31,7 +34,7 @@ class AnnouncementPage(Page):
     intro = RichTextField(_("editorial introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    settings_panels = [*Page.settings_panels, FieldPanel("snapshot", read_only=True)]
+    settings_panels = [*Page.settings_panels, ReadOnlyPanel("snapshot")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["cms.EditionPage"]
     subpage_types = ["cms.LaureatePage"]
@@ -51,9 +54,7 @@ class AnnouncementPage(Page):
             for row in category["ranking"]:
                 if not row["award"]:
                     continue
-                place = (
-                    int(row["award"].split("_")[1]) if row["award"].startswith("place_") else None
-                )
+                place = award_place(row["award"])
                 laureates.append(
                     {
                         **row,
@@ -63,9 +64,16 @@ class AnnouncementPage(Page):
                     }
                 )
             laureates.sort(key=lambda r: (r["place"] is None, r["place"] or 0, r["position"]))
-            categories.append(
-                {**category, "laureates": laureates, "jury": jurors_who_scored(category)}
-            )
+            jury = [
+                {
+                    **juror,
+                    "function": jury_function(chair=juror["chair"], feminine=juror.get("feminine")),
+                }
+                for juror in jurors_who_scored(category)
+            ]
+            # The chair first, then the members as the snapshot lists them.
+            jury.sort(key=lambda juror: not juror["chair"])
+            categories.append({**category, "laureates": laureates, "jury": jury})
         context["categories"] = categories
         return context
 

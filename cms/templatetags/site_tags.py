@@ -11,6 +11,8 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from scoring import awards
+
 register = template.Library()
 
 
@@ -52,8 +54,4 @@ def pln(value) -> str:
 
 @register.filter
 def award_label(award: str | None) -> str:
-    if not award:
-        return ""
-    if award == "distinction":
-        return _("Distinction")
-    return _("Place %(number)s") % {"number": award.split("_")[1]}
+    return awards.award_label(award)

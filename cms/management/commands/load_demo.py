@@ -21,6 +21,7 @@ from entries.demo import (
     build_open_call,
 )
 from scoring.demo import build_innowacyjny_samorzad_jury, build_lider_cyfryzacji_results
+from scoring.models import JurorProfile
 
 
 @dataclass(frozen=True)
@@ -29,15 +30,26 @@ class DemoLogin:
     password: str
     role: str
     email: str
+    name: str = ""  # first and last name, as results and the protocol print them
+    feminine: bool = False  # "przewodnicząca", "członkini" in the jury's documents
 
 
 # Demo-only credentials, printed by `make run`; never valid anywhere but a local demo database.
 DEMO_LOGINS = [
     DemoLogin("organizator", "demo-organizator", "organiser", "organizator@example.org"),
-    DemoLogin("przewodniczaca", "demo-przewodniczaca", "jury chair", "przewodniczaca@example.org"),
-    DemoLogin("juror1", "demo-juror1", "juror", "juror1@example.org"),
-    DemoLogin("juror2", "demo-juror2", "juror", "juror2@example.org"),
-    DemoLogin("juror3", "demo-juror3", "juror", "juror3@example.org"),
+    DemoLogin(
+        "przewodniczaca",
+        "demo-przewodniczaca",
+        "jury chair",
+        "przewodniczaca@example.org",
+        "Anna Nowicka",
+        feminine=True,
+    ),
+    DemoLogin("juror1", "demo-juror1", "juror", "juror1@example.org", "Piotr Zieliński"),
+    DemoLogin(
+        "juror2", "demo-juror2", "juror", "juror2@example.org", "Katarzyna Wójcik", feminine=True
+    ),
+    DemoLogin("juror3", "demo-juror3", "juror", "juror3@example.org", "Tomasz Lewandowski"),
     DemoLogin("wnioskodawca", "demo-wnioskodawca", "applicant", "wnioskodawca@example.org"),
     # Approves what organisers draft (the laureate announcement) in Wagtail's workflow.
     DemoLogin("redaktor", "demo-redaktor", "publisher", "redaktor@example.org"),
@@ -52,8 +64,14 @@ def ensure_demo_users() -> None:
             username=login.username, defaults={"email": login.email}
         )
         user.email = login.email
+        if login.name:
+            user.first_name, user.last_name = login.name.split(" ", 1)
         user.set_password(login.password)
         user.save()
+        if login.role in {"juror", "jury chair"}:
+            JurorProfile.objects.update_or_create(
+                user=user, defaults={"feminine_titles": login.feminine}
+            )
         # Demo people log in on the public site with their e-mail, so it counts as confirmed.
         EmailAddress.objects.update_or_create(
             user=user, email=login.email, defaults={"verified": True, "primary": True}
