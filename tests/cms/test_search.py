@@ -3,7 +3,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cms.search import fold, install_polish_config, stem_prefix
@@ -150,3 +150,22 @@ def test_search_with_quotes_and_operators_answers(client, home):
     response = client.get("/szukaj/", {"q": 'Ostrołęka" OR "x* NEAR('})
 
     assert response.status_code == 200
+
+
+@pytest.mark.postgres
+def test_setup_search_recreates_the_polish_config():
+    needs_polish_dictionary()
+    out = StringIO()
+
+    call_command("setup_search", "--no-reindex", stdout=out)
+
+    assert out.getvalue().strip() == "polish: unaccent, polish_ispell, simple"
+    assert lexemes("Ostrołęki") == "'ostroleka':1"
+
+
+def test_setup_search_refuses_sqlite():
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite refusal")
+
+    with pytest.raises(CommandError, match="Only PostgreSQL"):
+        call_command("setup_search", "--no-reindex")
