@@ -153,8 +153,9 @@ STORAGES = {
 
 WAGTAIL_SITE_NAME = _("Digitalisation competitions")
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
-# The database backend picks PostgreSQL's full-text search on PostgreSQL, SQLite's FTS otherwise.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# cms.search wraps Wagtail's database backend: PostgreSQL's full-text search with the "polish"
+# configuration (cms migration 0004), or SQLite's FTS with a prefix-matching best effort.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search", "SEARCH_CONFIG": "polish"}}
 PAGE_CACHE_SECONDS = 600
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx"]
 

@@ -40,6 +40,19 @@ def language_links(context) -> list[dict]:
     return links
 
 
+@register.simple_tag(takes_context=True)
+def page_alternates(context) -> list[dict]:
+    """The page's translations for <link rel="alternate" hreflang>, as sitemap.xml lists them."""
+    from wagtail.models import Page
+
+    from cms.sitemaps import alternates
+
+    page = context.get("page")
+    if not isinstance(page, Page) or page.pk is None:
+        return []
+    return alternates([page], context.get("request"))[page.pk]
+
+
 @register.filter
 def pln(value) -> str:
     """15000 → "15 000 zł" in Polish, "PLN 15,000" in English."""
