@@ -125,7 +125,8 @@ def juror_label(name: str, *, dismissed: bool) -> str:
 def jury_function(*, chair: bool, feminine: bool | None) -> str:
     """ "przewodnicząca", "członek jury": what the jury's documents call a juror.
 
-    Snapshots frozen before the flag was recorded (feminine None) get the form that fits both.
+    Snapshots frozen before the flag was recorded (feminine None) get the generic (masculine)
+    form, as Polish official documents use it.
     """
     if chair:
         if feminine is None:

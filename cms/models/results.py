@@ -72,7 +72,7 @@ class AnnouncementPage(Page):
                 for juror in jurors_who_scored(category)
             ]
             # The chair first, then the members as the snapshot lists them.
-            jury.sort(key=lambda juror: not juror["chair"])
+            jury.sort(key=lambda juror: not juror.get("chair", False))
             categories.append({**category, "laureates": laureates, "jury": jury})
         context["categories"] = categories
         return context

@@ -159,7 +159,7 @@ def test_create_entry_form_shows_limit_error_in_polish(
     )
 
     assert response.status_code == 200
-    assert "ma już w tej kategorii dozwoloną liczbę zgłoszeń (1)" in response.content.decode()
+    assert "ma już 1 zgłoszenie w tej kategorii — to limit" in response.content.decode()
     assert Entry.objects.count() == 1
 
 

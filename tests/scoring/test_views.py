@@ -89,7 +89,7 @@ def test_juror_home_shows_progress_and_time_left(
 
     body = client.get(reverse("scoring:home")).content.decode()
 
-    assert "Ocenione zgłoszenia: 1 z 3" in body
+    assert "Oceniono 1 z 3 zgłoszeń" in body
     assert 'value="33"' in body
     assert "Ocena kończy się za" in body
 
