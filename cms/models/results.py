@@ -67,7 +67,9 @@ class AnnouncementPage(Page):
             jury = [
                 {
                     **juror,
-                    "function": jury_function(chair=juror["chair"], feminine=juror.get("feminine")),
+                    "function": jury_function(
+                        chair=juror.get("chair", False), feminine=juror.get("feminine")
+                    ),
                 }
                 for juror in jurors_who_scored(category)
             ]
