@@ -131,6 +131,13 @@ def code_sheets(
         key = (s_cat * n_entries + s_entry) * n_jurors + s_juror
         if (key[1:] > key[:-1]).all():
             return _grouped_sheets(starts, s_cat, s_entry, s_juror, n)
+        if len(starts) * 2 <= n:
+            # Rows grouped by sheet, sheets in another order (a database read
+            # without ORDER BY, ids whose string order is not their numeric
+            # order): sorting the sheets is far cheaper than coding the rows.
+            runs = _sheet_runs(starts, key, s_cat, s_entry, s_juror, n)
+            if runs is not None:
+                return runs
     cat, entry, juror = (np.asarray(a, dtype=np.int64) for a in (cat, entry, juror))
     ce_codes, ce_cat, ce_entry = pair_codes(cat, entry, n_cat, n_entries)
     # Sheets are (ce, juror) pairs. Coding the juror by its place among the
@@ -153,6 +160,31 @@ def code_sheets(
         n_rows=n,
         _row_sheet=row_sheet,
     )
+
+
+def _sheet_runs(
+    starts: np.ndarray,
+    key: np.ndarray,
+    s_cat: np.ndarray,
+    s_entry: np.ndarray,
+    s_juror: np.ndarray,
+    n_rows: int,
+) -> Sheets | None:
+    """Sheets of rows that come in one run per sheet, runs in any order; None
+    when a sheet's rows are split over several runs."""
+    order = np.argsort(key)
+    sorted_key = key[order]
+    if not (sorted_key[1:] > sorted_key[:-1]).all():
+        return None
+    sheets = _grouped_sheets(order, s_cat[order], s_entry[order], s_juror[order], n_rows)
+    sheet_of_run = np.empty(len(order), dtype=np.int64)
+    sheet_of_run[order] = np.arange(len(order))
+    row_sheet = np.repeat(sheet_of_run, np.diff(np.append(starts, n_rows)))
+    sheets.grouped = False
+    sheets.row_start = None
+    sheets.row_ce = sheets.sheet_ce[row_sheet]
+    sheets._row_sheet = row_sheet
+    return sheets
 
 
 def _grouped_sheets(
