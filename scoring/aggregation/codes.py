@@ -96,6 +96,8 @@ class Sheets:
     ce_entry: np.ndarray
     n_rows: int
     _row_sheet: np.ndarray | None = None
+    # When set, the sheets describe the rows taken in this order (the caller reorders).
+    row_order: np.ndarray | None = None
 
     @property
     def row_sheet(self) -> np.ndarray:
@@ -134,7 +136,9 @@ def code_sheets(
         if len(starts) * 2 <= n:
             # Rows grouped by sheet, sheets in another order (a database read
             # without ORDER BY, ids whose string order is not their numeric
-            # order): sorting the sheets is far cheaper than coding the rows.
+            # order): sorting the sheets and taking the rows in that order is
+            # far cheaper than coding the rows, and the rows of each sheet keep
+            # their order, so every sum is the same.
             runs = _sheet_runs(starts, key, s_cat, s_entry, s_juror, n)
             if runs is not None:
                 return runs
@@ -170,20 +174,20 @@ def _sheet_runs(
     s_juror: np.ndarray,
     n_rows: int,
 ) -> Sheets | None:
-    """Sheets of rows that come in one run per sheet, runs in any order; None
-    when a sheet's rows are split over several runs."""
+    """Sheets of rows that come in one run per sheet, runs in any order, as the rows
+    would be with the runs sorted (`row_order` says how to take them); None when a
+    sheet's rows are split over several runs."""
     order = np.argsort(key)
     sorted_key = key[order]
     if not (sorted_key[1:] > sorted_key[:-1]).all():
         return None
-    sheets = _grouped_sheets(order, s_cat[order], s_entry[order], s_juror[order], n_rows)
-    sheet_of_run = np.empty(len(order), dtype=np.int64)
-    sheet_of_run[order] = np.arange(len(order))
-    row_sheet = np.repeat(sheet_of_run, np.diff(np.append(starts, n_rows)))
-    sheets.grouped = False
-    sheets.row_start = None
-    sheets.row_ce = sheets.sheet_ce[row_sheet]
-    sheets._row_sheet = row_sheet
+    lengths = np.diff(np.append(starts, n_rows))[order]
+    new_starts = np.zeros(len(order), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=new_starts[1:])
+    # Row i of the sorted layout is row (old start - new start of its run) + i.
+    row_order = np.repeat(starts[order] - new_starts, lengths) + np.arange(n_rows)
+    sheets = _grouped_sheets(new_starts, s_cat[order], s_entry[order], s_juror[order], n_rows)
+    sheets.row_order = row_order
     return sheets
 
 

@@ -126,6 +126,11 @@ def prepare(scores: pd.DataFrame, criteria: pd.DataFrame | None) -> Prepared:
     n_cat, n_entries, n_jurors = len(categories), len(entries), len(jurors)
 
     sheets = code_sheets(cat, entry, juror, n_cat, n_entries, n_jurors)
+    if sheets.row_order is not None:
+        cat, entry, juror, crit_raw, score = (
+            a[sheets.row_order] for a in (cat, entry, juror, crit_raw, score)
+        )
+        row_crit = _RowCriteria(lookup, crit_raw)
     sheet_ce = sheets.sheet_ce
     s_cat, s_entry, s_juror = sheets.sheet_cat, sheets.sheet_entry, sheets.sheet_juror
     n_ce, n_sheets = len(sheets.ce_cat), len(sheet_ce)
