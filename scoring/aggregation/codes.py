@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._base import stable_argsort
+
 # A dense lookup table for pairs of codes is cheaper than hashing the pairs as
 # long as the table is not much larger than the rows being coded.
 _DENSE_FACTOR = 2
@@ -177,7 +179,11 @@ def _sheet_runs(
     """Sheets of rows that come in one run per sheet, runs in any order, as the rows
     would be with the runs sorted (`row_order` says how to take them); None when a
     sheet's rows are split over several runs."""
-    order = np.argsort(key)
+    # Three 16-bit radix passes (juror, then entry, then category) sort the sheets
+    # several times faster than a comparison sort of the composite keys.
+    order = stable_argsort(s_juror)
+    order = order[stable_argsort(s_entry[order])]
+    order = order[stable_argsort(s_cat[order])]
     sorted_key = key[order]
     if not (sorted_key[1:] > sorted_key[:-1]).all():
         return None

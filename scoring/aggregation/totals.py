@@ -127,9 +127,9 @@ def prepare(scores: pd.DataFrame, criteria: pd.DataFrame | None) -> Prepared:
 
     sheets = code_sheets(cat, entry, juror, n_cat, n_entries, n_jurors)
     if sheets.row_order is not None:
-        cat, entry, juror, crit_raw, score = (
-            a[sheets.row_order] for a in (cat, entry, juror, crit_raw, score)
-        )
+        # The sheets describe the rows in sheet order; only criterion and score are
+        # read row by row from here on.
+        crit_raw, score = crit_raw[sheets.row_order], score[sheets.row_order]
         row_crit = _RowCriteria(lookup, crit_raw)
     sheet_ce = sheets.sheet_ce
     s_cat, s_entry, s_juror = sheets.sheet_cat, sheets.sheet_entry, sheets.sheet_juror
@@ -168,7 +168,7 @@ def prepare(scores: pd.DataFrame, criteria: pd.DataFrame | None) -> Prepared:
             dup = int(np.argmax(cells > 1))
             raise ValueError(
                 "duplicate score rows for one sheet and criterion "
-                f"(e.g. category {categories[cat[sheet_codes == dup // n_crit][0]]!r}, "
+                f"(e.g. category {categories[s_cat[dup // n_crit]]!r}, "
                 f"criterion {table['criterion'][dup % n_crit]!r})"
             )
         present = flat.reshape(n_crit, n_sheets)
