@@ -3,7 +3,9 @@
 Pure pandas/numpy (no Django): used by the `rank` management command, the
 results page and the benchmarks. Input is long format: category (optional),
 entry, juror, criterion, score; plus a criteria table (criterion, weight,
-optional min, max, tiebreak_order). Identifiers come out as strings.
+optional min, max, tiebreak_order). Identifiers may be categoricals, integers
+(database keys: coded through a presence table, no hashing) or strings, and
+come out as strings, ordered as strings, whatever type they came in as.
 
 Choices where the rules leave room (the rules themselves are in the
 docstrings of `rank`, `aggregate`, `juror_totals`, `krippendorff_alpha`,
