@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-browser lint format demo messages migrate test-postgres clean
+.PHONY: run test test-browser lint format demo messages migrate test-postgres bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ test-browser: $(STAMP)
 
 test-postgres: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/judging} $(PY) -m pytest
+
+# The aggregation engine against its peers (pandas + scipy, krippendorff, pingouin), the
+# pure-Python baseline, PostgreSQL and the bootstrap; figures go to BENCHMARKS.md.
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	$(PY) bench/aggregation.py --repeat 3
 
 # Message catalogues: extract, then compile (the compiled .mo files are committed).
 messages: $(STAMP)

@@ -4,8 +4,13 @@ Run from the repository root:
 
     .venv/bin/python bench/aggregation.py
 
-Three parts, each printing a small table:
+Four parts, each printing a small table (`--parts peers,1,2,3`):
 
+peers. The headline: the engine next to what a developer with pandas would write
+   (bench/pandas_peer.py: a groupby per method, scipy's trim_mean,
+   `krippendorff.alpha`, `pingouin.intraclass_corr`), on the same 3,000,000
+   scores with categorical, `str` and integer ids. Results are checked to agree
+   before anything is timed. Needs the `bench` extra (`pip install -e ".[bench]"`).
 1. 3,000,000 synthetic scores (250 categories x 400 entries x 5 jurors x 6
    criteria, fixed seed) through every method with bootstrap off: the engine's
    `rank` (ranks, tie-breaks, awards, alpha, ICC, juror flags) next to the
@@ -41,12 +46,15 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from bench import pandas_peer  # noqa: E402
 from bench.baseline_aggregation import rank_naive  # noqa: E402
 from scoring.aggregation import (  # noqa: E402
     METHODS,
     aggregate_matrix,
     bootstrap_confidence,
+    icc,
     juror_totals,
+    krippendorff_alpha,
     rank,
 )
 
@@ -241,6 +249,181 @@ def part_engine_vs_baseline(scores: pd.DataFrame, *, repeat: int) -> dict[str, f
     return figures
 
 
+# --- part "peers": the engine against pandas + scipy, krippendorff, pingouin ----------
+
+ID_COLUMNS = ("category", "entry", "juror", "criterion")
+PEER_SHARE = 0.1  # share of the categories the slow agreement peers are timed on
+
+
+def id_variants(scores: pd.DataFrame) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """The same scores with categorical, `str` and integer ids (as the site's query gives
+    them: entries 10000-109999, jurors from 500), each with its criteria table."""
+    as_int = pd.DataFrame(
+        {
+            "category": scores["category"].cat.codes.astype(np.int64) + 1,
+            "entry": scores["entry"].cat.codes.astype(np.int64) + 10_000,
+            "juror": scores["juror"].cat.codes.astype(np.int64) + 500,
+            "criterion": scores["criterion"].cat.codes.astype(np.int64) + 1,
+            "score": scores["score"],
+        }
+    )
+    int_criteria = CRITERIA.assign(criterion=np.arange(1, len(CRITERIA) + 1))
+    return {
+        "categorical": (scores, CRITERIA),
+        "str": (scores.astype({c: "str" for c in ID_COLUMNS}), CRITERIA),
+        "int": (as_int, int_criteria),
+    }
+
+
+def engine_ranking(scores: pd.DataFrame, criteria: pd.DataFrame, method: str) -> pd.DataFrame:
+    results = rank(scores, criteria, method=method, bootstrap=0)
+    return pd.concat([r.entries.assign(category=r.category) for r in results], ignore_index=True)
+
+
+def check_peer_ranking(scores: pd.DataFrame, criteria: pd.DataFrame, label: str) -> str:
+    """Engine and pandas peer give the same ranking, or the benchmark stops."""
+    worst = 0.0
+    for method in METHODS:
+        got = engine_ranking(scores, criteria, method)
+        want = pandas_peer.full_ranking(scores, criteria, method)
+        worst = max(worst, float(np.abs(got["aggregate"] - want["aggregate"]).max()))
+        for column in ("category", "entry", "rank", "position", "award"):
+            a = got[column].astype(object).where(got[column].notna(), None).tolist()
+            b = want[column].astype(object).where(want[column].notna(), None).tolist()
+            if column == "rank":
+                a, b = [int(x) for x in a], [int(x) for x in b]
+            if a != b:
+                raise SystemExit(f"engine and pandas peer disagree on {column} ({method}, {label})")
+    if worst > 1e-9:
+        raise SystemExit(f"engine and pandas peer aggregates differ by {worst:g} ({label})")
+    return f"{label} ids: max |diff| aggregates {worst:.1e}, same order, ranks and awards"
+
+
+def category_matrices(scores: pd.DataFrame) -> list[np.ndarray]:
+    return [r.totals.to_numpy() for r in rank(scores, CRITERIA, bootstrap=0)]
+
+
+def check_agreement_peers(matrices: list[np.ndarray]) -> str:
+    worst = 0.0
+    for matrix in matrices:
+        worst = max(worst, abs(krippendorff_alpha(matrix) - pandas_peer.krippendorff_alpha(matrix)))
+        ours = icc(matrix)
+        theirs = pandas_peer.icc(pandas_peer.long_matrix(matrix))
+        worst = max(worst, abs(ours["ICC2_1"] - theirs[0]), abs(ours["ICC2_k"] - theirs[1]))
+    if worst > 1e-9:
+        raise SystemExit(f"engine and krippendorff/pingouin disagree by {worst:g}")
+    return f"alpha, ICC(2,1), ICC(2,k): max |diff| {worst:.1e} over {len(matrices)} categories"
+
+
+def large_category(seed: int = SEED + 2) -> np.ndarray:
+    """One big category: 2,000 entries x 15 jurors, integer totals 0-100, 10% missing."""
+    rng = np.random.default_rng(seed)
+    quality = rng.normal(60, 12, (2000, 1))
+    totals = np.clip(
+        np.rint(quality + rng.normal(0, 8, (1, 15)) + rng.normal(0, 9, (2000, 15))), 0, 100
+    )
+    totals[rng.random(totals.shape) < 0.1] = np.nan
+    return totals
+
+
+def part_peers(scores: pd.DataFrame, *, repeat: int) -> dict[str, float]:
+    try:
+        import krippendorff  # noqa: F401
+        import pingouin  # noqa: F401
+        import scipy  # noqa: F401
+    except ImportError as missing:
+        raise SystemExit(
+            f"part 'peers' needs the bench extra ({missing.name} is missing): "
+            '.venv/bin/python -m pip install -e ".[bench]"'
+        ) from missing
+    variants = id_variants(scores)
+    n_sub = round(N_CATEGORIES * PEER_SHARE)
+    print(f"\nchecking engine against the pandas peer on {n_sub} categories ...", flush=True)
+    for label, (frame, criteria) in variants.items():
+        subset = frame[variants["categorical"][0]["category"].cat.codes < n_sub]
+        print("  " + check_peer_ranking(subset.reset_index(drop=True), criteria, label))
+
+    table, figures = [], {}
+    totals = dict.fromkeys(variants, (0.0, 0.0))
+    for method in METHODS:
+        row = [method]
+        for label, (frame, criteria) in variants.items():
+            t_engine, _ = best_time(
+                lambda f=frame, c=criteria, m=method: rank(f, c, method=m, bootstrap=0),
+                repeat=repeat,
+            )
+            t_peer, _ = best_time(
+                lambda f=frame, c=criteria, m=method: pandas_peer.full_ranking(f, c, m),
+                repeat=repeat,
+            )
+            e, p = totals[label]
+            totals[label] = (e + t_engine, p + t_peer)
+            row += [f"{t_engine:.2f}", f"{t_peer:.2f}", f"{t_peer / t_engine:.1f}x"]
+        table.append(row)
+    row = ["all five"]
+    for label, (e, p) in totals.items():
+        row += [f"{e:.2f}", f"{p:.2f}", f"{p / e:.1f}x"]
+        figures[f"ranking_{label}"] = p / e
+    table.append(row)
+    headers = ["method"]
+    for label in variants:
+        headers += [f"engine ({label})", f"pandas ({label})", "lead"]
+    print_table(
+        f"peers. {len(scores):,} scores, bootstrap off: seconds per full ranking, "
+        "engine against the pandas groupby peer",
+        headers,
+        table,
+    )
+
+    matrices = category_matrices(scores)
+    sub = matrices[:n_sub]
+    big = large_category()
+    print("\nchecking alpha and ICC against krippendorff and pingouin ...", flush=True)
+    print("  " + check_agreement_peers([*sub, big]))
+    scale = len(matrices) / len(sub)
+    long_sub = [pandas_peer.long_matrix(m) for m in sub]
+    long_big = pandas_peer.long_matrix(big)
+    rows = []
+    for name, ours, theirs, n_theirs in (
+        (
+            f"alpha, {len(matrices)} categories of 400 x 5",
+            lambda: [krippendorff_alpha(m) for m in matrices],
+            lambda: [pandas_peer.krippendorff_alpha(m) for m in sub],
+            scale,
+        ),
+        (
+            "alpha, one category of 2,000 x 15 (10% missing)",
+            lambda: krippendorff_alpha(big),
+            lambda: pandas_peer.krippendorff_alpha(big),
+            1.0,
+        ),
+        (
+            f"ICC(2,1)+(2,k), {len(matrices)} categories of 400 x 5",
+            lambda: [icc(m) for m in matrices],
+            lambda: [pandas_peer.icc(f) for f in long_sub],
+            scale,
+        ),
+        (
+            "ICC(2,1)+(2,k), one category of 2,000 x 15 (complete rows)",
+            lambda: icc(big),
+            lambda: pandas_peer.icc(long_big),
+            1.0,
+        ),
+    ):
+        t_ours, _ = best_time(ours, repeat=repeat)
+        t_theirs, _ = best_time(theirs, repeat=repeat)
+        t_theirs *= n_theirs
+        rows.append([name, f"{t_ours:.4f}", f"{t_theirs:.3f}", f"{t_theirs / t_ours:,.0f}x"])
+        figures[name] = t_theirs / t_ours
+    print_table(
+        "peers. Agreement: seconds, engine against krippendorff / pingouin "
+        f"(peers on {n_sub} categories, x{scale:.0f})",
+        ["statistic", "engine", "peer", "lead"],
+        rows,
+    )
+    return figures
+
+
 # --- part 2: PostgreSQL ---------------------------------------------------------------
 
 COPY_OUT = (
@@ -409,8 +592,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing, best kept")
     parser.add_argument(
         "--parts",
-        default="1,2,3",
-        help="comma-separated parts to run: 1 engine vs baseline, 2 PostgreSQL, 3 bootstrap",
+        default="peers,1,2,3",
+        help="comma-separated parts to run: peers (engine vs pandas, krippendorff, "
+        "pingouin), 1 engine vs baseline, 2 PostgreSQL, 3 bootstrap",
     )
     args = parser.parse_args()
     parts = {p.strip() for p in args.parts.split(",")}
@@ -433,6 +617,7 @@ def main() -> None:
         f"{JURORS_PER_CATEGORY} jurors x {len(CRITERIA)} criteria = {len(scores):,} scores "
         f"(built in {time.perf_counter() - start:.1f} s)"
     )
+    peers = part_peers(scores, repeat=args.repeat) if "peers" in parts else None
     engine = part_engine_vs_baseline(scores, repeat=args.repeat) if "1" in parts else None
     postgres = None
     if "2" in parts and not args.skip_postgres:
@@ -441,6 +626,12 @@ def main() -> None:
 
     print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("Targets")
+    if peers:
+        slowest = min(v for k, v in peers.items() if k.startswith("ranking_"))
+        print(
+            f"  engine ahead of the pandas peer on every id type: {slowest:.1f}x at least  "
+            f"{'met' if slowest > 1 else 'MISSED'}"
+        )
     if engine:
         speedup = engine["baseline"] / engine["engine"]
         verdict = "met" if speedup >= 20 else "MISSED"

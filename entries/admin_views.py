@@ -14,6 +14,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -40,6 +41,7 @@ from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
 
 from .models import Attachment, Entry, EntryStatus, Membership, MembershipStatus
 from .services import approve_institution, decide_membership, mark_eligible, reject_entry
+from .signals import saving_in_bulk
 from .spreadsheets import (
     XLSX_CONTENT_TYPE,
     ImportProblem,
@@ -362,11 +364,12 @@ class MarkEligibleBulkAction(FormalCheckBulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
-        for entry in objects:
-            try:
-                mark_eligible(entry=entry, by=user)
-            except ValidationError as error:
-                raise _CheckRefused(entry, error) from error
+        with transaction.atomic(), saving_in_bulk():
+            for entry in objects:
+                try:
+                    mark_eligible(entry=entry, by=user)
+                except ValidationError as error:
+                    raise _CheckRefused(entry, error) from error
         return len(objects), 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):
@@ -393,11 +396,12 @@ class RejectBulkAction(FormalCheckBulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, reason="", **kwargs):
-        for entry in objects:
-            try:
-                reject_entry(entry=entry, by=user, reason=reason)
-            except ValidationError as error:
-                raise _CheckRefused(entry, error) from error
+        with transaction.atomic(), saving_in_bulk():
+            for entry in objects:
+                try:
+                    reject_entry(entry=entry, by=user, reason=reason)
+                except ValidationError as error:
+                    raise _CheckRefused(entry, error) from error
         return len(objects), 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):

@@ -38,6 +38,7 @@ from competition.workbooks import text_row
 
 from .models import Entry, EntryStatus
 from .services import EDITABLE_FIELDS, allocate_entry_number, missing_fields
+from .signals import saving_in_bulk
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -697,11 +698,13 @@ def import_entries(*, edition: Edition, workbook_file: IO[bytes], by) -> list[En
             raise ImportRefused(problems)
         now = timezone.now()
         entries = []
-        for _row, entry in planned:
-            entry.sequence, entry.number = allocate_entry_number(edition)
-            entry.submitted_at = now
-            entry.save()
-            entries.append(entry)
+        # Work that follows an entry's save (automatic conflicts) runs once for the batch.
+        with saving_in_bulk():
+            for _row, entry in planned:
+                entry.sequence, entry.number = allocate_entry_number(edition)
+                entry.submitted_at = now
+                entry.save()
+                entries.append(entry)
     return entries
 
 

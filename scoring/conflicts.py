@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -30,43 +30,92 @@ def _reason(affiliation: Institution) -> str:
     return f"{affiliation.name} ({affiliation.terc or '—'})"
 
 
+# Entries in these states take part in no scoring, so their conflicts are left as they are.
+_INACTIVE = (EntryStatus.DRAFT, EntryStatus.WITHDRAWN)
+
+
+def _reconcile(entries: Iterable[Entry], jurors_by_category: Mapping[int, Sequence]) -> None:
+    """Make the automatic recusals of these entries with these jurors match the rule.
+
+    A conflict the rule finds gets an automatic recusal unless the pair already has one
+    (of any kind, lifted or not); an automatic recusal the rule no longer finds is dropped
+    unless it was lifted (the lifting is on record). Only the given pairs are looked at,
+    in a fixed number of queries: the work grows with entries x jurors passed, no more.
+    """
+    entries = [e for e in entries if e.status not in _INACTIVE]
+    juror_ids = {j.pk for jurors in jurors_by_category.values() for j in jurors}
+    if not entries or not juror_ids:
+        return
+    affiliations = {
+        profile.user_id: profile.affiliation
+        for profile in JurorProfile.objects.filter(user__in=juror_ids).select_related("affiliation")
+    }
+    existing = {
+        (r.juror_id, r.entry_id): r
+        for r in Recusal.objects.filter(entry__in=[e.pk for e in entries], juror__in=juror_ids)
+    }
+    create, stale = [], []
+    for entry in entries:
+        for juror in jurors_by_category.get(entry.category_id, ()):
+            affiliation = affiliations.get(juror.pk)
+            recusal = existing.get((juror.pk, entry.pk))
+            if conflicts(affiliation, entry.institution):
+                if recusal is None:
+                    create.append(
+                        Recusal(
+                            juror=juror,
+                            entry=entry,
+                            kind=RecusalKind.AUTOMATIC,
+                            reason=_reason(affiliation),
+                        )
+                    )
+            elif (
+                recusal is not None
+                and recusal.kind == RecusalKind.AUTOMATIC
+                and recusal.lifted_at is None
+            ):
+                stale.append(recusal.pk)
+    if create:
+        # A recusal recorded meanwhile for the same pair wins; the rule would not replace it.
+        Recusal.objects.bulk_create(create, ignore_conflicts=True)
+    if stale:
+        Recusal.objects.filter(pk__in=stale).delete()
+
+
+def _active_entries(**filters) -> list[Entry]:
+    return list(
+        Entry.objects.filter(**filters).exclude(status__in=_INACTIVE).select_related("institution")
+    )
+
+
 @transaction.atomic
 def apply_for(*, juror, category: Category) -> None:
     """Create the missing automatic recusals of one juror in one category; drop stale ones."""
-    profile = JurorProfile.objects.filter(user=juror).select_related("affiliation").first()
-    affiliation = profile.affiliation if profile else None
-    entries = (
-        Entry.objects.filter(category=category)
-        .exclude(status__in=[EntryStatus.DRAFT, EntryStatus.WITHDRAWN])
-        .select_related("institution")
-    )
-    existing = {
-        r.entry_id: r
-        for r in Recusal.objects.filter(
-            juror=juror, entry__category=category, kind=RecusalKind.AUTOMATIC
-        )
-    }
-    for entry in entries:
-        hit = conflicts(affiliation, entry.institution)
-        recusal = existing.get(entry.pk)
-        if hit and recusal is None:
-            Recusal.objects.get_or_create(
-                juror=juror,
-                entry=entry,
-                defaults={"kind": RecusalKind.AUTOMATIC, "reason": _reason(affiliation)},
-            )
-        elif not hit and recusal is not None and recusal.lifted_at is None:
-            recusal.delete()
+    _reconcile(_active_entries(category=category), {category.pk: [juror]})
 
 
+@transaction.atomic
 def apply_for_entry(entry: Entry) -> None:
-    for juror in permissions.jurors_of(entry.category):
-        apply_for(juror=juror, category=entry.category)
+    """One entry against its category's jurors: O(jurors), whatever the category's size."""
+    if entry.status in _INACTIVE:
+        return
+    _reconcile([entry], {entry.category_id: list(permissions.jurors_of(entry.category))})
 
 
+@transaction.atomic
+def apply_for_entries(entries: Iterable[Entry]) -> None:
+    """A batch of entries (an import, a bulk formal check) against their juries in one pass."""
+    fresh = _active_entries(pk__in=[e.pk for e in entries])
+    categories = sorted({e.category_id for e in fresh})
+    juries = permissions.juries_of([Category(pk=pk) for pk in categories])
+    _reconcile(fresh, {pk: jury.jurors for pk, jury in juries.items()})
+
+
+@transaction.atomic
 def apply_for_juror(juror) -> None:
-    for category in permissions.categories_for_juror(juror):
-        apply_for(juror=juror, category=category)
+    """One juror against every entry of their categories: O(entries)."""
+    categories = list(permissions.categories_for_juror(juror).values_list("pk", flat=True))
+    _reconcile(_active_entries(category__in=categories), {pk: [juror] for pk in categories})
 
 
 @dataclass(frozen=True)

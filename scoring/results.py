@@ -41,7 +41,11 @@ AWARD_CHOICES = ("place_1", "place_2", "place_3", "place_4", "place_5", "distinc
 
 
 def scores_frame(categories) -> pd.DataFrame:
-    """Long format from submitted sheets of eligible entries, without recused jurors."""
+    """Long format from submitted sheets of eligible entries, without recused jurors.
+
+    Ids stay the integers the database gives: the engine codes them without hashing and
+    hands them back as strings, while 3M ids turned into `str` here cost seconds.
+    """
     recused = Recusal.objects.filter(
         juror=OuterRef("sheet__juror"), entry=OuterRef("sheet__entry"), lifted_at__isnull=True
     )
@@ -63,8 +67,6 @@ def scores_frame(categories) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(
         list(rows), columns=["category", "entry", "juror", "criterion", "score"]
     )
-    for column in ("category", "entry", "juror", "criterion"):
-        frame[column] = frame[column].astype(str)
     frame["score"] = frame["score"].astype(float)
     return frame
 

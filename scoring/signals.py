@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from entries import signals as entry_signals
 from entries.models import Entry
 
 from . import conflicts, services
@@ -15,9 +16,14 @@ from .models import JurorProfile
 
 @receiver(post_save, sender=Entry, dispatch_uid="scoring_entry_conflicts")
 def entry_saved(sender, instance: Entry, raw: bool = False, **kwargs) -> None:
-    if raw:
+    if raw or entry_signals.defer(instance):
         return
     transaction.on_commit(lambda: conflicts.apply_for_entry(instance))
+
+
+@receiver(entry_signals.entries_saved, dispatch_uid="scoring_entries_conflicts")
+def entries_saved(sender, entries: list[Entry], **kwargs) -> None:
+    conflicts.apply_for_entries(entries)
 
 
 @receiver(post_save, sender=JurorProfile, dispatch_uid="scoring_profile_conflicts")

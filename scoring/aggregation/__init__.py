@@ -3,7 +3,9 @@
 Pure pandas/numpy (no Django): used by the `rank` management command, the
 results page and the benchmarks. Input is long format: category (optional),
 entry, juror, criterion, score; plus a criteria table (criterion, weight,
-optional min, max, tiebreak_order). Identifiers come out as strings.
+optional min, max, tiebreak_order). Identifiers may be categoricals, integers
+(database keys: coded through a presence table, no hashing) or strings, and
+come out as strings, ordered as strings, whatever type they came in as.
 
 Choices where the rules leave room (the rules themselves are in the
 docstrings of `rank`, `aggregate`, `juror_totals`, `krippendorff_alpha`,
@@ -23,9 +25,12 @@ docstrings of `rank`, `aggregate`, `juror_totals`, `krippendorff_alpha`,
 - An unresolved group whose provisional positions carry different awards,
   including place_1/place_2, gets award None and award_pending for all.
 - Bootstrap: numpy.random.default_rng(seed) afresh per category; within a
-  round ties keep the final position order (aggregates rounded to 9
-  decimals first); rank interval = 5th percentile (method "lower") and
-  95th (method "higher"). With bootstrap=0, p_award is NaN / JSON null and
+  round tied aggregates (closer than 1e-9, chaining) share the best
+  position of the tie (1, 2, 2, 4), so tied entries get the same p_award
+  and interval and a tie touching the award places counts for all of them
+  (`BOOTSTRAP_TIE_RULE` says it in a sentence); a round in which no drawn
+  juror scored an entry ranks it last and gives it no award; rank interval
+  = 5th percentile (method "lower") and 95th (method "higher"). With bootstrap=0, p_award is NaN / JSON null and
   the interval <NA> / null.
 - corr_with_others is NaN in the frame and null in JSON when undefined.
 - `rank` stacks the dense entries x jurors matrices of all categories with
@@ -45,13 +50,19 @@ from __future__ import annotations
 
 from ._base import METHODS, competition_rank
 from .agreement import icc, juror_agreement, krippendorff_alpha
-from .bootstrap import bootstrap_aggregates, bootstrap_confidence, bootstrap_ranks
+from .bootstrap import (
+    BOOTSTRAP_TIE_RULE,
+    bootstrap_aggregates,
+    bootstrap_confidence,
+    bootstrap_ranks,
+)
 from .methods import aggregate, aggregate_matrix
 from .ranking import assign_awards, break_ties
 from .results import CategoryResult, rank, rank_category, to_json
 from .totals import juror_totals
 
 __all__ = [
+    "BOOTSTRAP_TIE_RULE",
     "METHODS",
     "CategoryResult",
     "aggregate",

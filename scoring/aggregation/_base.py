@@ -20,6 +20,11 @@ TOL = 1e-9
 # trimmed mean to still be a panel opinion (ISU practice with 5+ judges).
 TRIM_MIN_JURORS = 5
 
+# Integer ids up to this many times the number of rows (or below _DENSE_ID_MIN)
+# are coded through a presence table instead of a hash table.
+_DENSE_ID_FACTOR = 4
+_DENSE_ID_MIN = 1 << 20
+
 DEFAULT_SEED = 20240101
 DEFAULT_ROUNDS = 1000
 
@@ -76,6 +81,8 @@ def raw_codes(
             # codes already follow string order, so skip the re-sort of the uniques.
             return codes, None, np.asarray(uniques, dtype=object)
         codes = codes.astype(np.int64)
+    elif (coded := _integer_codes(values)) is not None:
+        return coded
     else:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if (codes < 0).any():
@@ -86,6 +93,31 @@ def raw_codes(
     as_str = np.array([str(u) for u in uniques], dtype=object)
     remap, sorted_uniques = pd.factorize(as_str, sort=True)
     return codes, remap.astype(np.int64), np.asarray(sorted_uniques, dtype=object)
+
+
+def _integer_codes(values: pd.Series) -> tuple[np.ndarray, None, np.ndarray] | None:
+    """Sorted-string codes of non-negative integer ids (database keys) without hashing.
+
+    A presence table over the id range finds the distinct ids, only those are
+    turned into strings and sorted, and one gather codes the rows: several
+    times cheaper than factorising millions of ids. None when the column is not
+    plain integers or the ids are too sparse for a table.
+    """
+    if values.dtype.kind not in "iu" or not len(values):
+        return None
+    ids = values.to_numpy()
+    low, top = int(ids.min()), int(ids.max())
+    if low < 0 or top >= max(_DENSE_ID_FACTOR * len(ids), _DENSE_ID_MIN):
+        return None
+    present = np.zeros(top + 1, dtype=bool)
+    present[ids] = True
+    distinct = np.flatnonzero(present)
+    as_str = np.array([str(i) for i in distinct.tolist()], dtype=object)
+    order, sorted_uniques = pd.factorize(as_str, sort=True)
+    code_type = np.int32 if len(distinct) < 1 << 31 else np.int64
+    lookup = np.zeros(top + 1, dtype=code_type)
+    lookup[distinct] = order
+    return lookup[ids], None, np.asarray(sorted_uniques, dtype=object)
 
 
 def _sorted_strings(index: pd.Index) -> bool:

@@ -5,14 +5,27 @@ For mean-type methods a round's aggregate is a weighted mean with the draw
 counts as weights, so all rounds are one matrix product. Median and trimmed
 need each entry's multiset of drawn totals: we gather entries x rounds x jurors
 blocks of a few million cells and sort them.
+
+Ties within a round share a rank (see `bootstrap_ranks` and `BOOTSTRAP_TIE_RULE`): a
+round only knows the aggregates, not the tie-breaks or the chair's decision,
+so entries it cannot tell apart must be treated alike whatever order they were
+passed in.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._base import DEFAULT_ROUNDS, DEFAULT_SEED, check_method
+from ._base import DEFAULT_ROUNDS, DEFAULT_SEED, TOL, check_method
 from .methods import aggregate_matrix, sorted_median, trimmed_from_parts
+
+# The rule for ties inside a bootstrap round, in words for the results page
+# (which translates it) and the protocol.
+BOOTSTRAP_TIE_RULE = (
+    "Entries tied within a bootstrap round share the best position of the tie "
+    "(1, 2, 2, 4), so a tie that reaches the award places counts as an award for "
+    "every entry in it."
+)
 
 # Cells per gathered block for median/trimmed: bounded memory (~32 MB of
 # float64) while keeping numpy calls few.
@@ -68,17 +81,27 @@ def bootstrap_aggregates(
 
 
 def bootstrap_ranks(aggregates: np.ndarray) -> np.ndarray:
-    """Ranks (entries x rounds), 1 = best, unscored entries last; ties keep row order.
+    """Competition ranks (entries x rounds), 1 = best; ties share the best rank.
 
-    Aggregates are rounded to 9 decimals first so that float noise from summing
-    in different orders cannot reorder entries that are really equal.
+    Within each round, aggregates closer than TOL to their sorted neighbour are
+    tied (chaining, as in the final ranking) and all get the tie's best
+    position: 1, 2, 2, 4. Entries that no drawn juror scored share the rank
+    after the last scored entry. Nothing depends on the order of the rows.
     """
     n_entries, rounds = aggregates.shape
-    key = np.where(np.isnan(aggregates), np.inf, -np.round(aggregates, 9))
-    order = np.argsort(key, axis=0, kind="stable")
+    key = np.where(np.isnan(aggregates), np.inf, -aggregates)
+    # Equal keys get the same rank whatever their order, so an unstable sort is fine.
+    order = np.argsort(key, axis=0)
+    ordered = np.take_along_axis(key, order, axis=0)
+    positions = np.arange(1, n_entries + 1, dtype=np.int32)[:, None]
+    starts = np.ones(ordered.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        # inf - inf is NaN, which compares False: unscored entries stay together.
+        starts[1:] = (ordered[1:] - ordered[:-1]) >= TOL
+    # Each sorted place takes the position where its tie started.
+    best = np.maximum.accumulate(np.where(starts, positions, 0), axis=0).astype(np.int32)
     ranks = np.empty((n_entries, rounds), dtype=np.int32)
-    positions = np.broadcast_to(np.arange(1, n_entries + 1, dtype=np.int32)[:, None], order.shape)
-    np.put_along_axis(ranks, order, positions, axis=0)
+    np.put_along_axis(ranks, order, best, axis=0)
     return ranks
 
 
@@ -91,21 +114,25 @@ def bootstrap_confidence(
     seed: int = DEFAULT_SEED,
     values: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(p_award, rank_low, rank_high) per entry (row of `matrix`, rows in the
-    order ties should resolve, i.e. final position order).
+    """(p_award, rank_low, rank_high) per entry (row of `matrix`, any order).
 
-    p_award is the share of rounds with rank <= places; the rank interval is
+    Each round ranks the entries by their aggregate with competition ranking:
+    tied entries (|difference| < 1e-9) all take the best position of the tie
+    (1, 2, 2, 4), so exactly tied entries get the same p_award and interval,
+    and a tie that touches the award places counts as an award for each of
+    them (`BOOTSTRAP_TIE_RULE` says this in words). p_award is the share of rounds in
+    which the entry had an aggregate and rank <= places; the rank interval is
     the 5th percentile (method "lower") and 95th percentile (method "higher")
     of the bootstrap ranks, so both ends are ranks actually observed.
     """
     if rounds < 1:
         raise ValueError("bootstrap needs at least one round")
-    ranks = bootstrap_ranks(
-        bootstrap_aggregates(matrix, method, rounds=rounds, seed=seed, values=values)
-    )
+    aggregates = bootstrap_aggregates(matrix, method, rounds=rounds, seed=seed, values=values)
+    ranks = bootstrap_ranks(aggregates)
     if ranks.shape[0] == 0:
         return np.empty(0), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    p_award = (ranks <= places).mean(axis=1)
+    # An entry no drawn juror scored has no result in that round, so no award.
+    p_award = ((ranks <= places) & ~np.isnan(aggregates)).mean(axis=1)
     low = np.percentile(ranks, 5, axis=1, method="lower").astype(np.int64)
     high = np.percentile(ranks, 95, axis=1, method="higher").astype(np.int64)
     return p_award, low, high

@@ -126,6 +126,11 @@ def prepare(scores: pd.DataFrame, criteria: pd.DataFrame | None) -> Prepared:
     n_cat, n_entries, n_jurors = len(categories), len(entries), len(jurors)
 
     sheets = code_sheets(cat, entry, juror, n_cat, n_entries, n_jurors)
+    if sheets.row_order is not None:
+        # The sheets describe the rows in sheet order; only criterion and score are
+        # read row by row from here on.
+        crit_raw, score = crit_raw[sheets.row_order], score[sheets.row_order]
+        row_crit = _RowCriteria(lookup, crit_raw)
     sheet_ce = sheets.sheet_ce
     s_cat, s_entry, s_juror = sheets.sheet_cat, sheets.sheet_entry, sheets.sheet_juror
     n_ce, n_sheets = len(sheets.ce_cat), len(sheet_ce)
@@ -163,7 +168,7 @@ def prepare(scores: pd.DataFrame, criteria: pd.DataFrame | None) -> Prepared:
             dup = int(np.argmax(cells > 1))
             raise ValueError(
                 "duplicate score rows for one sheet and criterion "
-                f"(e.g. category {categories[cat[sheet_codes == dup // n_crit][0]]!r}, "
+                f"(e.g. category {categories[s_cat[dup // n_crit]]!r}, "
                 f"criterion {table['criterion'][dup % n_crit]!r})"
             )
         present = flat.reshape(n_crit, n_sheets)

@@ -13,7 +13,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
@@ -31,7 +32,16 @@ from entries.spreadsheets import (
     import_template_workbook,
     workbook_bytes,
 )
-from tests.factories import BASE, CategoryFactory, EditionFactory, EntryFactory, InstitutionFactory
+from scoring import permissions
+from scoring.models import JurorProfile, Recusal, RecusalKind
+from tests.factories import (
+    BASE,
+    CategoryFactory,
+    EditionFactory,
+    EntryFactory,
+    InstitutionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -615,3 +625,60 @@ def test_import_of_a_crafted_workbook_is_refused_with_a_message(
 
     assert refused.value.code == code
     assert not Entry.objects.exists()
+
+
+# Automatic conflicts of imported entries ------------------------------------------------------
+
+CONFLICT_TABLES = ("scoring_recusal", "scoring_jurorprofile", "categoryuserobjectpermission")
+
+
+def county_juror(category):
+    """A juror of the category who works for the Legionowo county office."""
+    juror = UserFactory(username="starosta")
+    JurorProfile.objects.create(
+        user=juror, affiliation=InstitutionFactory(kind="powiat", terc="1408", name="Starostwo")
+    )
+    permissions.appoint_juror(category=category, user=juror)
+    return juror
+
+
+def import_rows(edition, category, organiser, count: int, *, first: int = 1) -> tuple[list, int]:
+    """Import `count` rows, every other one from a gmina of the juror's county; (entries,
+    queries about conflicts)."""
+    numbers = range(first, first + count)
+    rows = [
+        paper_entry(category, InstitutionFactory(terc=f"{'1408' if n % 2 else '0201'}{n:02d}2"))
+        for n in numbers
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        entries = import_entries(edition=edition, workbook_file=upload(rows), by=organiser)
+    about_conflicts = [q for q in queries if any(table in q["sql"] for table in CONFLICT_TABLES)]
+    return entries, len(about_conflicts)
+
+
+def test_import_applies_conflicts_as_single_saves_would(edition, organiser, formal_check):
+    category = CategoryFactory(edition=edition)
+    juror = county_juror(category)
+
+    entries, _ = import_rows(edition, category, organiser, 6)
+
+    conflicted = set(
+        Recusal.objects.filter(kind=RecusalKind.AUTOMATIC).values_list("juror_id", "entry_id")
+    )
+    assert conflicted == {
+        (juror.pk, entry.pk) for entry in entries if entry.institution.terc.startswith("1408")
+    }
+    assert len(conflicted) == 3
+
+
+def test_import_conflict_queries_do_not_grow_with_the_rows(edition, organiser, formal_check):
+    category = CategoryFactory(edition=edition)
+    county_juror(category)
+
+    _, for_one = import_rows(edition, category, organiser, 1)
+    Entry.objects.all().delete()
+    Recusal.objects.all().delete()
+    _, for_fifty = import_rows(edition, category, organiser, 50, first=2)
+
+    assert Recusal.objects.count() == 25
+    assert for_one == for_fifty <= 4

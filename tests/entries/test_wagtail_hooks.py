@@ -19,6 +19,8 @@ from wagtail.users.models import UserProfile
 from competition.models import Institution
 from entries.models import Attachment, Entry, EntryStatus, Membership, MembershipStatus
 from entries.services import register_institution
+from scoring import permissions
+from scoring.models import JurorProfile, Recusal, RecusalKind
 from tests.conftest import close_response
 from tests.factories import (
     BASE,
@@ -661,3 +663,32 @@ def test_entry_inspect_shows_empty_values_as_a_dash_and_yes_no_in_words(client, 
     assert not {"None", "False", "True"} & set(shown)
     assert "15\xa0000,50" in main or "15 000,50" in main
     assert ">nie<" in consent.replace("\n", "").replace(" ", "")
+
+
+def test_bulk_formal_check_applies_conflicts_once_for_the_batch(
+    client, organiser, formal_check, django_capture_on_commit_callbacks
+):
+    category = CategoryFactory(edition__competition__code="SLC")
+    entries = [
+        submitted(n, category=category, institution=InstitutionFactory(terc=f"14080{n}2"))
+        for n in (1, 2)
+    ] + [submitted(3, category=category, institution=InstitutionFactory(terc="0201032"))]
+    juror = UserFactory(username="starosta")
+    JurorProfile.objects.create(
+        user=juror, affiliation=InstitutionFactory(kind="powiat", terc="1408", name="Starostwo")
+    )
+    permissions.appoint_juror(category=category, user=juror)
+    client.force_login(organiser)
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        client.post(bulk_url("mark_eligible", entries))
+
+    assert set(Recusal.objects.values_list("juror_id", "entry_id", "kind")) == {
+        (juror.pk, entries[0].pk, RecusalKind.AUTOMATIC),
+        (juror.pk, entries[1].pk, RecusalKind.AUTOMATIC),
+    }
+    # one pass for the three entries: their recusals are read once, not once per entry
+    assert sum('FROM "scoring_recusal"' in q["sql"] for q in queries) == 1
