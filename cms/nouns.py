@@ -69,17 +69,19 @@ class _IndexSentences:
         return _("There are no %(nouns)s yet.") % {"nouns": self.noun.genitive_plural}
 
 
-class _CreateSentences:
+class _FormSentences:
     noun: Noun
 
+    def get_error_message(self) -> str:
+        return _("Nothing was saved: correct the errors marked below.")
+
+
+class _CreateSentences(_FormSentences):
     def get_success_message(self, instance) -> str:
         return _("Added %(noun)s “%(object)s”.") % {
             "noun": self.noun.accusative,
             "object": instance,
         }
-
-    def get_error_message(self) -> str:
-        return _("Nothing was saved: correct the errors marked below.")
 
     def get_page_title(self) -> str:
         return capfirst(_("Add %(noun)s") % {"noun": self.noun.accusative})
@@ -91,17 +93,12 @@ class _CreateSentences:
         return items
 
 
-class _EditSentences:
-    noun: Noun
-
+class _EditSentences(_FormSentences):
     def get_success_message(self, instance=None) -> str:
         return _("Saved %(noun)s “%(object)s”.") % {
             "noun": self.noun.accusative,
             "object": instance if instance is not None else self.object,
         }
-
-    def get_error_message(self) -> str:
-        return _("Nothing was saved: correct the errors marked below.")
 
 
 class _DeleteSentences:

@@ -97,8 +97,7 @@ def translations(language: str) -> dict[str, str]:
                     continue
             else:
                 msgid = key
-            if not msgid or "\x04" in msgid:
-                msgid = msgid.split("\x04", 1)[-1] if msgid else msgid
+            msgid = msgid.split("\x04", 1)[-1]  # drop a pgettext context
             if msgid:
                 pairs[msgid] = value
     return pairs
@@ -146,45 +145,44 @@ class Dictionary:
     exact: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def english_on_polish(cls, extra_names: Iterable[str] = ()) -> Dictionary:
-        polish = translations("pl")
-        polish_words = {_norm(v) for v in polish.values()}
-        foreign: list[Pattern] = []
-        exact: dict[str, str] = {}
-        for msgid in source_messages():
-            msgstr = polish.get(msgid, "")
-            if _norm(msgid) in polish_words | {_norm(msgstr)} or not re.search("[A-Za-z]", msgid):
-                continue
-            if msgid.startswith(("%", "#", "/")) or "<" in msgid:
-                continue
-            pattern = _pattern(msgid)
+    def of(cls, texts: Iterable[str]) -> Dictionary:
+        """Short labels are matched as whole text nodes, sentences anywhere in a node."""
+        dictionary = cls([])
+        for text in texts:
+            pattern = _pattern(text)
             if pattern is None:
                 continue
             if pattern.regex.pattern.startswith("^"):
-                exact[" ".join(msgid.split()).rstrip(":")] = msgid
+                dictionary.exact[_norm(text)] = text
             else:
-                foreign.append(pattern)
+                dictionary.foreign.append(pattern)
+        return dictionary
+
+    @classmethod
+    def english_on_polish(cls, extra_names: Iterable[str] = ()) -> Dictionary:
+        polish = translations("pl")
+        polish_words = {_norm(v) for v in polish.values()}
+        dictionary = cls.of(
+            msgid
+            for msgid in source_messages()
+            if _norm(msgid) not in polish_words | {_norm(polish.get(msgid, ""))}
+            and re.search("[A-Za-z]", msgid)
+            and not msgid.startswith(("%", "#", "/"))
+            and "<" not in msgid
+        )
         for name in extra_names:
-            exact.setdefault(name, name)
-        return cls(foreign, exact)
+            dictionary.exact.setdefault(name, name)
+        return dictionary
 
     @classmethod
     def polish_on_english(cls) -> Dictionary:
         polish = translations("pl")
         english_words = {_norm(k) for k in polish}
-        foreign: list[Pattern] = []
-        exact: dict[str, str] = {}
-        for msgid, msgstr in polish.items():
-            if not msgstr or _norm(msgstr) in english_words | {_norm(msgid)}:
-                continue
-            pattern = _pattern(msgstr)
-            if pattern is None:
-                continue
-            if pattern.regex.pattern.startswith("^"):
-                exact[" ".join(msgstr.split()).rstrip(":")] = msgstr
-            else:
-                foreign.append(pattern)
-        return cls(foreign, exact)
+        return cls.of(
+            msgstr
+            for msgid, msgstr in polish.items()
+            if msgstr and _norm(msgstr) not in english_words | {_norm(msgid)}
+        )
 
     def leaks(self, texts: Iterable[str]) -> set[str]:
         found: set[str] = set()
@@ -296,14 +294,19 @@ def auto_labels(names: Iterable[str]) -> set[str]:
     return {name.replace("_", " ").capitalize() for name in names if "_" in name}
 
 
-def resolve_name(path: str) -> str:
+def resolve_path(path: str):
+    """The URL match of a path, or None; i18n_patterns' prefix follows the active language."""
     english = path.startswith("/en/")
     try:
         with translation.override("en" if english else settings.LANGUAGE_CODE):
-            match = resolve(path)
+            return resolve(path)
     except Resolver404:
-        return ""
-    return match.view_name or ""
+        return None
+
+
+def resolve_name(path: str) -> str:
+    match = resolve_path(path)
+    return (match.view_name or "") if match else ""
 
 
 SKIPPED_PATHS = ("logout", "/preview", "/usage/", "/history/", "/password", "/2fa", "/reauth")
@@ -347,18 +350,13 @@ class Crawl:
         english = path.startswith("/en/")
         if not path.startswith("/admin/") and english != (self.language == "en"):
             return None
-        try:
-            # The prefix of i18n_patterns follows the active language, not the path.
-            with translation.override("en" if english else settings.LANGUAGE_CODE):
-                match = resolve(path)
-        except Resolver404:
-            return None
-        if match.url_name in {"account_logout", "wagtailadmin_logout"}:
+        match = resolve_path(path)
+        if match is None or match.url_name in {"account_logout", "wagtailadmin_logout"}:
             return None
         if match.url_name == "wagtailadmin_login" and self.language != settings.LANGUAGE_CODE:
             return None  # before logging in, the admin speaks the site's language
         route = match.route
-        if match.url_name in {"wagtail_serve"}:
+        if match.url_name == "wagtail_serve":
             route = path  # every page of the site is its own route
         params = ",".join(sorted({key for key, _ in parse_qsl(parts.query)} - {"next"}))
         return f"{route}?{params}"
