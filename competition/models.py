@@ -317,6 +317,9 @@ class Edition(models.Model):
     def phase_label(self) -> str:
         return self.get_phase_display()
 
+    # Listings label the column by it; without it Django shows the attribute's name.
+    phase_label.fget.short_description = _("phase")
+
 
 class Category(ClusterableModel):
     edition = models.ForeignKey(
@@ -477,7 +480,9 @@ class Criterion(models.Model):
                     _("The highest score must be above the lowest score."), code="scale"
                 )
             elif self.step is not None and self.step > 0:
-                steps = (self.scale_max - self.scale_min) / self.step
+                # Unsaved defaults are ints (0, 10, 1): int / int is a float without Decimal's rounding.
+                span = Decimal(str(self.scale_max)) - Decimal(str(self.scale_min))
+                steps = span / Decimal(str(self.step))
                 if steps != steps.to_integral_value():
                     errors["step"] = ValidationError(
                         _(
