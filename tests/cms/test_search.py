@@ -102,7 +102,7 @@ def test_search_finds_only_the_towns_pages_on_postgresql(client):
 
     assert sorted(found) == [
         "Ostrołęcka Karta Mieszkańca",
-        "Projekt: Urząd Miasta Ostrołęki",
+        "Urząd Miasta Ostrołęki",
         "Usługi elektroniczne Urzędu Miasta Ostrołęki",
     ]
 
