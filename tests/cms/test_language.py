@@ -1,6 +1,6 @@
 """Every page of the demo, as each role, in Polish and in English: no text in the wrong language.
 
-The demo is loaded once for the module, inside a transaction rolled back at the end, and each
+The demo is loaded for each (role, language) inside the test's transaction, and each
 (role, language) crawls it by following the links a person could click, an empty search of every
 admin listing, and an empty submission of every admin form (see tests/cms/language.py).
 """
@@ -12,7 +12,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from wagtail.models import Page
 from wagtail.users.models import UserProfile
@@ -23,12 +22,11 @@ ROLES = ["anonymous", "wnioskodawca", "juror1", "przewodniczaca", "organizator",
 LANGUAGES = ["pl", "en"]
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+@pytest.fixture
+def demo(db):
+    # Per test, inside the test's transaction: pytest-django then orders the crawl with the
+    # other `db` tests, before any transactional test has flushed Wagtail's locales away.
+    call_command("load_demo", stdout=StringIO())
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +58,6 @@ def _start(role: str, language: str) -> list[str]:
     return urls
 
 
-# Run alone (`pytest -m language`): after the rest of the suite the module's demo fixture finds
-# Wagtail's locales gone (under investigation); deselected by default until that is fixed.
 @pytest.mark.language
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("role", ROLES)
