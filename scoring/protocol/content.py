@@ -73,7 +73,11 @@ class Exclusion:
     reason: str
 
     def __str__(self) -> str:
-        why = "; ".join(part for part in (self.reason, self.kind) if part)
+        why = (
+            f"{self.reason} ({self.kind})"
+            if self.reason and self.kind
+            else self.reason or self.kind
+        )
         return f"{self.entry}: {why}" if why else str(self.entry)
 
 

@@ -12,47 +12,86 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from competition.workbooks import text_cell, text_row
+from competition.workbooks import text_row
 
 from .content import ProtocolContent, iter_scores
 
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 SIGNATURE_LINE = Border(bottom=Side(style="thin"))
+BOTTOM = Alignment(vertical="bottom")
+SIGNATURE_ROOM = 36  # points: a handwritten signature
 
 
-def _header(sheet, titles: list[str]) -> list:
-    cells = []
-    for title in titles:
-        cell = text_cell(sheet, title)
-        cell.font = BOLD
-        cells.append(cell)
-    return cells
+LINE_HEIGHT = 13  # points per line of 11-point text
 
 
-def _sheet(workbook: Workbook, title: str, headers: list[str], widths: list[int]):
-    # Write-only sheets take widths and frozen panes before the first row is written.
-    sheet = workbook.create_sheet(title=title[:31])
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(_header(sheet, headers))
-    return sheet
+def _lines(value, width: int) -> int:
+    """How many lines `value` takes in a wrapping column `width` characters wide."""
+    if not isinstance(value, str) or not value:
+        return 1
+    return sum(max(1, -(-len(line) // max(width - 1, 1))) for line in value.split("\n"))
 
 
-def _append(sheet, values: list, *, wrap: bool = False) -> None:
-    # Names, titles and justifications come from people: text cells, never formulas.
-    cells = text_row(sheet, values)
-    if wrap:
-        cells = [_wrapped(sheet, c) for c in cells]
-    sheet.append(cells)
+class ProtocolSheet:
+    """A write-only sheet that wraps long text and sets its rows' heights.
+
+    Neither Excel nor LibreOffice grows a row to fit its wrapped text when opening the file,
+    so each row is given the height its longest cell needs, before it is written.
+    """
+
+    def __init__(
+        self,
+        workbook: Workbook,
+        title: str,
+        headers: list[str],
+        widths: list[int],
+        *,
+        wrap: bool = True,
+    ):
+        # Write-only sheets take widths, panes and page set-up before the first row is written.
+        self.sheet = sheet = workbook.create_sheet(title=title[:31])
+        self.widths = widths
+        self.rows = 0
+        self.wrap = wrap
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A2"
+        # Printed (or converted to PDF), a sheet runs across A4 landscape pages, every column
+        # on the page and the header row repeated, rather than its columns scattered over pages.
+        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.print_title_rows = "1:1"
+        self.wrap = True  # the header row always
+        self.append(headers, bold=True)
+        self.wrap = wrap
+
+    def append(self, values: list, *, bold: bool = False) -> None:
+        # Names, titles and justifications come from people: text cells, never formulas.
+        cells = text_row(self.sheet, values)
+        self.rows += 1
+        if not self.wrap:  # the score matrix: millions of short cells, unstyled
+            self.sheet.append(cells)
+            return
+        cells = [_styled(self.sheet, cell, bold) for cell in cells]
+        widths = [*self.widths, *[10] * (len(values) - len(self.widths))]
+        lines = max((_lines(v, w) for v, w in zip(values, widths, strict=False)), default=1)
+        if lines > 1:
+            self.sheet.row_dimensions[self.rows].height = LINE_HEIGHT * lines + 2
+        self.sheet.append(cells)
 
 
-def _wrapped(sheet, cell):
+def _styled(sheet, cell, bold: bool):
     if not hasattr(cell, "alignment"):
         cell = WriteOnlyCell(sheet, value=cell)
     cell.alignment = WRAP
+    if bold:
+        cell.font = BOLD
     return cell
 
 
@@ -99,11 +138,10 @@ def write_workbook(
             _("Tie broken by"),
             _("Award"),
         ]
-        widths = [9, 7, 15, 50, 40, 11, *[14] * len(category.jury), 14, 16, 28, 14]
-        sheet = _sheet(workbook, _safe_title(category.name, used), headers, widths)
+        widths = [9, 9, 14, 42, 34, 9, *[12] * len(category.jury), 13, 14, 24, 13]
+        sheet = ProtocolSheet(workbook, _safe_title(category.name, used), headers, widths)
         for row in category.ranking:
-            _append(
-                sheet,
+            sheet.append(
                 [
                     row.position,
                     row.rank,
@@ -120,17 +158,17 @@ def write_workbook(
             )
         tick()
 
-    matrix = _sheet(
+    matrix = ProtocolSheet(
         workbook,
         _safe_title(_("Scores"), used),
         [_("Category"), _("Number"), _("Title"), _("Juror"), _("Criterion"), _("Score")],
         [24, 15, 50, 24, 30, 9],
+        wrap=False,
     )
     # Lazily, a row at a time: the compact scores text is never expanded into a list.
     for category_id, entry_id, juror_id, criterion_id, value in iter_scores(scores):
         entry = content.entries.get(entry_id)
-        _append(
-            matrix,
+        matrix.append(
             [
                 content.category_names.get(category_id, ""),
                 entry.number if entry else "",
@@ -142,7 +180,7 @@ def write_workbook(
         )
     tick()
 
-    decisions = _sheet(
+    decisions = ProtocolSheet(
         workbook,
         _safe_title(_("Decisions"), used),
         [_("Category"), _("Decision"), _("Decided by"), _("Date and time"), _("Justification")],
@@ -150,10 +188,8 @@ def write_workbook(
     )
     for decision in content.decisions:
         what = "\n".join([decision.what, *decision.details])
-        _append(
-            decisions,
+        decisions.append(
             [decision.category, what, decision.by, decision.at, decision.justification or "—"],
-            wrap=True,
         )
     tick()
 
@@ -163,7 +199,7 @@ def write_workbook(
 
 
 def _cover(workbook: Workbook, content: ProtocolContent) -> None:
-    cover = _sheet(workbook, _("Protocol"), [_("Item"), _("Value")], [40, 100])
+    cover = ProtocolSheet(workbook, _("Protocol"), [_("Item"), _("Value")], [40, 100])
     for label, value in [
         (_("Competition"), content.competition),
         (_("Edition"), content.edition),
@@ -173,14 +209,14 @@ def _cover(workbook: Workbook, content: ProtocolContent) -> None:
         (_("Digest (SHA-256)"), content.digest),
         (_("Reason for the correction"), content.reason or "—"),
     ]:
-        _append(cover, [label, value])
+        cover.append([label, value])
     for category in content.categories:
         exclusions = "\n".join(f"{j.name} — {x}" for j, x in category.exclusions)
-        _append(cover, [_("Jury: %(name)s") % {"name": category.name}, _names(category.jury)])
-        _append(cover, [_("Chair"), ", ".join(category.chairs) or "—"])
-        _append(cover, [_("Appointed, scored no entry"), _names(category.idle) or "—"])
-        _append(cover, [_("Conflicts of interest"), exclusions or "—"], wrap=True)
-        _append(cover, [_("Order of tie-breaks"), "\n".join(category.tie_break_steps)], wrap=True)
+        cover.append([_("Jury: %(name)s") % {"name": category.name}, _names(category.jury)])
+        cover.append([_("Chair"), ", ".join(category.chairs) or "—"])
+        cover.append([_("Appointed, scored no entry"), _names(category.idle) or "—"])
+        cover.append([_("Conflicts of interest"), exclusions or "—"])
+        cover.append([_("Order of tie-breaks"), "\n".join(category.tie_break_steps)])
 
 
 def _names(jurors) -> str:
@@ -188,7 +224,7 @@ def _names(jurors) -> str:
 
 
 def _jury(workbook: Workbook, content: ProtocolContent, title: str) -> None:
-    sheet = _sheet(
+    sheet = ProtocolSheet(
         workbook,
         title,
         [
@@ -203,24 +239,26 @@ def _jury(workbook: Workbook, content: ProtocolContent, title: str) -> None:
     for category in content.categories:
         for juror in (*category.jury, *category.idle):
             excluded = "\n".join(str(x) for x in juror.exclusions) or "—"
-            _append(
-                sheet,
-                [category.name, juror.name, juror.function, juror.scored, excluded],
-                wrap=True,
-            )
+            sheet.append([category.name, juror.name, juror.function, juror.scored, excluded])
 
 
 def _signatures(workbook: Workbook, content: ProtocolContent, title: str) -> None:
-    sheet = _sheet(
+    sheet = ProtocolSheet(
         workbook,
         title,
-        [_("Full name"), _("Function"), _("Signature"), _("Date")],
-        [32, 26, 40, 20],
+        [_("Full name"), _("Function"), _("Signature"), "", _("Date")],
+        [32, 26, 40, 3, 20],  # a narrow gap keeps the two lines apart
     )
     for person in content.signatories:
-        line = []
-        for _column in range(2):
-            cell = WriteOnlyCell(sheet, value=None)
-            cell.border = SIGNATURE_LINE
-            line.append(cell)
-        sheet.append([*text_row(sheet, [person.name, person.function]), *line])
+        sheet.rows += 1
+        # Room to sign by hand, with a line under the signature and the date.
+        sheet.sheet.row_dimensions[sheet.rows].height = SIGNATURE_ROOM
+        cells = text_row(sheet.sheet, [person.name, person.function])
+        for cell in cells:
+            cell.alignment = BOTTOM
+        for column in ("signature", "gap", "date"):
+            line = WriteOnlyCell(sheet.sheet, value=None)
+            if column != "gap":
+                line.border = SIGNATURE_LINE
+            cells.append(line)
+        sheet.sheet.append(cells)
