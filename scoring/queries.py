@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -120,6 +121,22 @@ def sheets_progress(categories: list[Category]) -> dict[int, tuple[int, int]]:
 def juror_label(name: str, *, dismissed: bool) -> str:
     """A juror's name as results and the protocol show it."""
     return _("%(name)s (dismissed)") % {"name": name} if dismissed else name
+
+
+def tie_break_label(value: str | None, criteria: Mapping[str, str]) -> str:
+    """The engine's tie-break code ("criterion:12", "first_places", "chair") in words a jury
+    reads; `criteria` maps criterion ids (as strings) to names. "" for no tie-break.
+    """
+    if not value:
+        return ""
+    if value.startswith("criterion:"):
+        criterion = value.split(":", 1)[1]
+        return _("criterion: %(name)s") % {"name": criteria.get(criterion, criterion)}
+    return {
+        "first_places": _("number of first places"),
+        "chair": _("chair's decision"),
+        "unresolved": _("awaiting the chair"),
+    }.get(value, value)
 
 
 def jury_function(*, chair: bool, feminine: bool | None) -> str:

@@ -247,6 +247,11 @@ def feminine_titles(user) -> bool:
     return bool(profile and profile.feminine_titles)
 
 
+def _full_name(user) -> str:
+    """How the protocol names a person: the full name, the login only when there is none."""
+    return user.get_full_name() or user.get_username()
+
+
 def jurors_who_scored(category: Mapping) -> list[dict]:
     """The jury a snapshot's category names in public: those who scored at least one entry.
 
@@ -285,7 +290,7 @@ def _category_payload(results: CategoryResults) -> dict:
             }
         )
     recusals = Recusal.objects.filter(entry__category=category, lifted_at__isnull=True).values_list(
-        "juror_id", "entry_id", "kind", "reason"
+        "juror_id", "entry_id", "kind", "reason", "entry__number", "entry__title"
     )
     # A juror whose every entry was recused (or who sent no sheet) is on the jury but scored none.
     scored = {str(juror) for juror in totals.columns if totals[juror].notna().any()}
@@ -298,7 +303,7 @@ def _category_payload(results: CategoryResults) -> dict:
         "jury": [
             {
                 "id": m.user.pk,
-                "name": m.user.get_full_name() or m.user.username,
+                "name": _full_name(m.user),
                 "chair": m.chair,
                 "feminine": feminine_titles(m.user),
                 "dismissed": m.dismissed,
@@ -306,8 +311,10 @@ def _category_payload(results: CategoryResults) -> dict:
             }
             for m in jury
         ],
+        # The entry's number and title too: the protocol names an entry nobody scored as well.
         "recusals": [
-            {"juror": j, "entry": str(e), "kind": k, "reason": r} for j, e, k, r in recusals
+            {"juror": j, "entry": str(e), "kind": k, "reason": r, "number": n, "title": t}
+            for j, e, k, r, n, t in recusals
         ],
         "agreement": {
             "krippendorff_alpha_interval": _clean(result.krippendorff_alpha_interval)
@@ -321,6 +328,7 @@ def _category_payload(results: CategoryResults) -> dict:
                 "order": results.tie_decision.order,
                 "justification": results.tie_decision.justification,
                 "by": results.tie_decision.decided_by.get_username(),
+                "by_name": _full_name(results.tie_decision.decided_by),
                 "at": results.tie_decision.decided_at.isoformat(),
             }
             if results.tie_decision
@@ -329,6 +337,7 @@ def _category_payload(results: CategoryResults) -> dict:
                 "changed": decision.changed,
                 "justification": decision.justification,
                 "by": decision.confirmed_by.get_username(),
+                "by_name": _full_name(decision.confirmed_by),
                 "at": decision.confirmed_at.isoformat(),
             }
             if decision
@@ -358,6 +367,7 @@ def build_payload(edition: Edition) -> dict:
                 "min": str(c.scale_min),
                 "max": str(c.scale_max),
                 "category": c.category_id,
+                "tiebreak_order": c.tiebreak_order,
             }
             for c in criteria
         ],

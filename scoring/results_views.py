@@ -8,13 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from competition import lifecycle
 from competition.models import AggregationMethod, Category, Edition
 
-from . import aggregation, awards, charts, permissions, protocol, results
+from . import aggregation, awards, charts, permissions, protocol, queries, results
 from .forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
 from .models import ProtocolExport, ResultSnapshot
 from .queries import jury_of_record, sheets_progress
@@ -42,17 +43,8 @@ def award_label(award: str | None) -> str:
 
 
 def tie_break_label(value: str | None, criteria: dict) -> str:
-    """The engine's tie-break codes in words a jury reads."""
-    if not value:
-        return "—"
-    if value.startswith("criterion:"):
-        criterion = criteria.get(value.split(":", 1)[1])
-        return _("criterion: %(name)s") % {"name": criterion.name if criterion else value}
-    return {
-        "first_places": _("number of first places"),
-        "chair": _("chair's decision"),
-        "unresolved": _("awaiting the chair"),
-    }.get(value, value)
+    names = {pk: criterion.name for pk, criterion in criteria.items()}
+    return queries.tie_break_label(value, names) or "—"
 
 
 def _rows(computed: results.CategoryResults) -> list[dict]:
@@ -196,7 +188,10 @@ def edition_results(request: HttpRequest, pk: int) -> HttpResponse:
             "status": status,
             "can": lifecycle.verdicts(edition),
             "snapshots": edition.snapshots.select_related("created_by").all(),
-            "exports": ProtocolExport.objects.filter(snapshot__edition=edition)[:10],
+            "exports": [
+                (export, protocol.has_file(export, protocol.PDF))
+                for export in ProtocolExport.objects.filter(snapshot__edition=edition)[:10]
+            ],
         },
     )
 
@@ -230,7 +225,8 @@ def request_protocol(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     snapshot = get_object_or_404(ResultSnapshot, pk=pk)
     export = ProtocolExport.objects.create(snapshot=snapshot, requested_by=request.user)
-    build_protocol_task.enqueue(export.pk)
+    # The protocol speaks the language of the page it was asked for from.
+    build_protocol_task.enqueue(export.pk, translation.get_language() or protocol.DEFAULT_LANGUAGE)
     messages.success(request, _("The protocol is being prepared."))
     return redirect("scoring:edition_results", pk=snapshot.edition_id)
 
@@ -243,14 +239,28 @@ def protocol_status(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse({"status": export.status, "progress": export.progress})
 
 
-@login_required
-def protocol_download(request: HttpRequest, pk: int) -> FileResponse:
+def _download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """The organisers' protocol files; 404 for everyone else, and for a file not (yet) made."""
     if not permissions.is_organiser(request.user):
         raise Http404
-    export = get_object_or_404(ProtocolExport, pk=pk, status=ProtocolExport.Status.DONE)
-    return FileResponse(
-        protocol.open_file(export),
-        as_attachment=True,
-        filename=protocol.download_name(export.snapshot),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    export = get_object_or_404(
+        ProtocolExport.objects.select_related("snapshot"), pk=pk, status=ProtocolExport.Status.DONE
     )
+    if not protocol.has_file(export, kind):
+        raise Http404
+    return FileResponse(
+        protocol.open_file(export, kind),
+        as_attachment=True,
+        filename=protocol.download_name(export.snapshot, kind),
+        content_type=protocol.CONTENT_TYPES[kind],
+    )
+
+
+@login_required
+def protocol_download(request: HttpRequest, pk: int) -> FileResponse:
+    return _download(request, pk, protocol.XLSX)
+
+
+@login_required
+def protocol_download_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    return _download(request, pk, protocol.PDF)

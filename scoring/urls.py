@@ -24,4 +24,9 @@ urlpatterns = [
     path("wyniki/migawka/<int:pk>/protokol/", results_views.request_protocol, name="protocol"),
     path("wyniki/protokol/<int:pk>/status/", results_views.protocol_status, name="protocol_status"),
     path("wyniki/protokol/<int:pk>/", results_views.protocol_download, name="protocol_download"),
+    path(
+        "wyniki/protokol/<int:pk>/pdf/",
+        results_views.protocol_download_pdf,
+        name="protocol_download_pdf",
+    ),
 ]

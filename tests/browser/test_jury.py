@@ -285,12 +285,19 @@ def test_organiser_freezes_downloads_protocol_and_approver_publishes(new_page, l
     page.goto(f"/jury/wyniki/edycja/{category.edition.pk}/")
     page.get_by_role("button", name="Zatwierdź wyniki").click()
     see(page, "Wyniki zostały zatwierdzone.")
-    page.get_by_role("button", name="Przygotuj protokół (.xlsx)").click()
+    page.get_by_role("button", name="Przygotuj protokół (.xlsx i .pdf)").click()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Pobierz").first.click()
+        page.get_by_role("link", name="Pobierz arkusz (.xlsx)").click()
     workbook = openpyxl.load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))
     snapshot = ResultSnapshot.objects.get()
-    assert workbook.sheetnames == ["Protokół", category.name, "Oceny", "Decyzje"]
+    assert workbook.sheetnames == [
+        "Protokół",
+        "Skład jury",
+        category.name,
+        "Oceny",
+        "Decyzje",
+        "Podpisy",
+    ]
     rows = list(workbook[category.name].iter_rows(min_row=2, values_only=True))
     assert [r[2] for r in rows] == [
         r["number"] for r in snapshot.payload["categories"][0]["ranking"]

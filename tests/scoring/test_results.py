@@ -240,7 +240,14 @@ def test_protocol_workbook_read_back_equals_snapshot(scored, category, organiser
     protocol.write_protocol(snapshot, buffer)
 
     workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
-    assert workbook.sheetnames == ["Protokół", category.name, "Oceny", "Decyzje"]
+    assert workbook.sheetnames == [
+        "Protokół",
+        "Skład jury",
+        category.name,
+        "Oceny",
+        "Decyzje",
+        "Podpisy",
+    ]
     cover = {row[0]: row[1] for row in workbook["Protokół"].iter_rows(values_only=True)}
     assert cover["Skrót (SHA-256)"] == snapshot.digest
     sheet = workbook[category.name]
@@ -251,7 +258,7 @@ def test_protocol_workbook_read_back_equals_snapshot(scored, category, organiser
     assert [(r[0], r[2], r[5]) for r in rows] == [
         (r["position"], r["number"], r["aggregate"]) for r in ranking
     ]
-    assert [r[-1] for r in rows] == ["miejsce 1", "miejsce 2", "miejsce 3"]
+    assert [r[-1] for r in rows] == ["I miejsce", "II miejsce", "III miejsce"]
     scores = list(workbook["Oceny"].iter_rows(min_row=2, values_only=True))
     assert len(scores) == len(list(protocol.iter_scores(snapshot.payload["scores"]))) == 12
     assert all(isinstance(r[5], int | float) for r in scores)
@@ -500,7 +507,7 @@ def test_protocol_decisions_show_warsaw_time(scored, category, organiser):
 
     workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     [decision] = list(workbook["Decyzje"].iter_rows(min_row=2, values_only=True))
-    assert decision[3] == dt.datetime(2026, 5, 11, 14, 0)
+    assert decision[3] == "11 maja 2026, 14:00"
 
 
 NUL_MESSAGE = "Znaki null są niedozwolone."

@@ -1,0 +1,106 @@
+"""The jury's protocol, the legal record of a frozen snapshot: a workbook and a printable PDF.
+
+Both are written from one `ProtocolContent` (content.py), built from the snapshot alone under
+the language of whoever asked for it, so neither can drift from what the jury confirmed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.text import slugify
+
+from ..models import ProtocolExport, ResultSnapshot
+from .content import ProtocolContent, build_content, iter_scores
+
+__all__ = [
+    "ProtocolContent",
+    "build",
+    "build_content",
+    "download_name",
+    "file_path",
+    "iter_scores",
+    "open_file",
+    "write_pdf",
+    "write_protocol",
+]
+
+DEFAULT_LANGUAGE = "pl"
+XLSX, PDF = "xlsx", "pdf"
+CONTENT_TYPES = {
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    PDF: "application/pdf",
+}
+
+
+def write_protocol(
+    snapshot: ResultSnapshot,
+    target: IO[bytes] | str,
+    progress: Callable[[int], None] = lambda p: None,
+    *,
+    language: str = DEFAULT_LANGUAGE,
+) -> None:
+    """The protocol workbook of `snapshot`, in `language`."""
+    from .workbook import write_workbook
+
+    with translation.override(language):
+        write_workbook(build_content(snapshot), snapshot.payload["scores"], target, progress)
+
+
+def write_pdf(
+    snapshot: ResultSnapshot, target: IO[bytes] | str, *, language: str = DEFAULT_LANGUAGE
+) -> None:
+    """The printable protocol of `snapshot`, in `language`."""
+    # WeasyPrint loads Pango when imported: only the task that writes a PDF pays for it.
+    from .pdf import write_pdf as write
+
+    with translation.override(language):
+        write(build_content(snapshot), target)
+
+
+def file_path(export: ProtocolExport, kind: str = XLSX) -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "protocols" / f"protocol-{export.pk}.{kind}"
+
+
+def open_file(export: ProtocolExport, kind: str = XLSX):
+    return file_path(export, kind).open("rb")
+
+
+def has_file(export: ProtocolExport, kind: str) -> bool:
+    # Exports made before the PDF existed have the workbook only.
+    return export.status == ProtocolExport.Status.DONE and file_path(export, kind).exists()
+
+
+def download_name(snapshot: ResultSnapshot, kind: str = XLSX) -> str:
+    edition = snapshot.payload["edition"]
+    competition = slugify(snapshot.payload["competition"])
+    return f"protokol-{competition}-{edition['year']}-{snapshot.digest[:8]}.{kind}"
+
+
+def build(export: ProtocolExport, *, language: str = DEFAULT_LANGUAGE) -> ProtocolExport:
+    """Write the workbook and the PDF for `export`, recording progress so the page can show it."""
+    workbook, pdf = file_path(export, XLSX), file_path(export, PDF)
+    workbook.parent.mkdir(parents=True, exist_ok=True)
+    ProtocolExport.objects.filter(pk=export.pk).update(status=ProtocolExport.Status.RUNNING)
+
+    def progress(percent: int) -> None:
+        # The workbook is the first 90 per cent, the PDF the rest.
+        ProtocolExport.objects.filter(pk=export.pk).update(progress=percent * 9 // 10)
+
+    try:
+        write_protocol(export.snapshot, str(workbook), progress, language=language)
+        write_pdf(export.snapshot, str(pdf), language=language)
+    except Exception as error:  # recorded for the organiser, then re-raised for the task log
+        ProtocolExport.objects.filter(pk=export.pk).update(
+            status=ProtocolExport.Status.FAILED, error=str(error)
+        )
+        raise
+    ProtocolExport.objects.filter(pk=export.pk).update(
+        status=ProtocolExport.Status.DONE, progress=100, file_name=workbook.name
+    )
+    export.refresh_from_db()
+    return export
