@@ -36,7 +36,9 @@ class DemoLogin:
 
 # Demo-only credentials, printed by `make run`; never valid anywhere but a local demo database.
 DEMO_LOGINS = [
-    DemoLogin("organizator", "demo-organizator", "organiser", "organizator@example.org"),
+    DemoLogin(
+        "organizator", "demo-organizator", "organiser", "organizator@example.org", "Marek Kowalczyk"
+    ),
     DemoLogin(
         "przewodniczaca",
         "demo-przewodniczaca",
@@ -50,9 +52,23 @@ DEMO_LOGINS = [
         "juror2", "demo-juror2", "juror", "juror2@example.org", "Katarzyna Wójcik", feminine=True
     ),
     DemoLogin("juror3", "demo-juror3", "juror", "juror3@example.org", "Tomasz Lewandowski"),
-    DemoLogin("wnioskodawca", "demo-wnioskodawca", "applicant", "wnioskodawca@example.org"),
+    DemoLogin(
+        "wnioskodawca",
+        "demo-wnioskodawca",
+        "applicant",
+        "wnioskodawca@example.org",
+        "Joanna Mazur",
+        feminine=True,
+    ),
     # Approves what organisers draft (the laureate announcement) in Wagtail's workflow.
-    DemoLogin("redaktor", "demo-redaktor", "publisher", "redaktor@example.org"),
+    DemoLogin(
+        "redaktor",
+        "demo-redaktor",
+        "publisher",
+        "redaktor@example.org",
+        "Ewa Dąbrowska",
+        feminine=True,
+    ),
 ]
 
 
