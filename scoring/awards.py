@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 DISTINCTION = "distinction"
 PLACE_PREFIX = "place_"
+# What a chair may give when confirming: places I–V and a distinction.
+AWARD_CHOICES = ("place_1", "place_2", "place_3", "place_4", "place_5", DISTINCTION)
 
 _ROMAN = [
     (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),

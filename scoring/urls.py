@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import results_views, views
+from . import views
+from .results import views as results_views
 
 app_name = "scoring"
 

@@ -16,7 +16,7 @@ from competition.models import Award, AwardKind
 from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
 from scoring.awards import award_place
 from scoring.queries import jury_function
-from scoring.results import jurors_who_scored
+from scoring.results.snapshot import jurors_who_scored
 
 
 class AnnouncementPage(Page):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -15,11 +19,14 @@ from django.views.decorators.http import require_POST
 from competition import lifecycle
 from competition.models import AggregationMethod, Category, Edition
 
-from . import aggregation, awards, charts, permissions, protocol, queries, results
-from .forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
-from .models import ProtocolExport, ResultSnapshot
-from .queries import jury_of_record, sheets_progress
-from .tasks import build_protocol_task
+from .. import aggregation, awards, permissions, protocol, queries, results
+from ..awards import AWARD_CHOICES
+from ..forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
+from ..models import ProtocolExport, ResultSnapshot
+from ..queries import jury_of_record, sheets_progress
+from ..tasks import build_protocol_task
+from . import charts
+from .compute import CACHE_SECONDS
 
 
 def _get_category_for_results(request: HttpRequest, pk: int) -> Category:
@@ -47,35 +54,83 @@ def tie_break_label(value: str | None, criteria: dict) -> str:
     return queries.tie_break_label(value, names) or "—"
 
 
-def _rows(computed: results.CategoryResults) -> list[dict]:
+# A page of the ranking: what a chair reads at once, and what keeps a 2,000-entry page light.
+ROWS_PER_PAGE = 100
+# Entries below the award places that still get a control: a chair may move an award down.
+AWARD_CONTROL_MARGIN = 3
+
+
+def _rows(computed: results.CategoryResults, records: list[dict]) -> list[dict]:
+    """The table rows of `records` (the engine's ranking rows) with labels and juror totals."""
     result = computed.result
-    if result is None:
-        return []
     decision = computed.award_decision
+    ids = [row["entry"] for row in records]
+    totals = result.totals.reindex(ids).to_numpy(dtype=float) if ids else []
     rows = []
-    for row in result.entries.to_dict("records"):
-        entry = computed.entries[row["entry"]]
+    for row, juror_totals in zip(records, totals, strict=True):
         confirmed = decision.awards.get(row["entry"]) if decision else None
         rows.append(
             {
                 **row,
-                "object": entry,
+                "object": computed.entries[row["entry"]],
                 "award_label": award_label(row["award"]),
                 "tie_break_label": tie_break_label(row["tie_break"], computed.criteria),
+                "confirmed": confirmed,
                 "confirmed_label": award_label(confirmed) if decision else "",
-                "other_ranks": {
-                    m: row.get(f"rank_{m}") for m in aggregation.METHODS if m != result.method
-                },
-                "p_award_pct": None if pd.isna(row["p_award"]) else round(100 * row["p_award"]),
-                "juror_totals": [
-                    result.totals.loc[row["entry"], j]
-                    if row["entry"] in result.totals.index
-                    else None
-                    for j in result.totals.columns
+                "other_ranks": [
+                    (AggregationMethod(m).label, row.get(f"rank_{m}"))
+                    for m in aggregation.METHODS
+                    if m != result.method
                 ],
+                "p_award_pct": None if pd.isna(row["p_award"]) else round(100 * row["p_award"]),
+                "juror_totals": [None if pd.isna(v) else v for v in juror_totals],
             }
         )
     return rows
+
+
+def _award_open(record: dict, decided: dict[str, str | None], category: Category) -> bool:
+    """Whether the chair decides on this entry's award: contenders only, not all 2,000 rows.
+
+    Contenders are the entries with a proposed, pending or confirmed award and the next few
+    below the award places; every other entry keeps "no award" when the chair confirms.
+    """
+    reach = category.places + category.max_distinctions + AWARD_CONTROL_MARGIN
+    return bool(
+        record["award"]
+        or decided.get(record["entry"])
+        or record["award_pending"]
+        or (record["position"] or 0) <= reach
+    )
+
+
+def _charts(computed: results.CategoryResults, juror_labels: dict[str, str]) -> dict[str, str]:
+    """The two SVG charts, drawn once per computation and language, then kept with the results."""
+    result = computed.result
+    labels_key = hashlib.sha256(repr(sorted(juror_labels.items())).encode()).hexdigest()[:16]
+    key = f"results-charts:{computed.digest}:{translation.get_language()}:{labels_key}"
+    stored = cache.get(key)
+    if stored is not None:
+        return stored
+    entry_labels = {k: e.number or k for k, e in computed.entries.items()}
+    stored = {
+        "boxplot_svg": charts.juror_boxplots(
+            result.totals,
+            juror_labels,
+            _("Juror totals"),
+            _("Box plot of each juror's totals; the table below lists every value."),
+        ),
+        "heatmap_svg": charts.heatmap(
+            result.totals,
+            list(result.entries["entry"]),
+            entry_labels,
+            juror_labels,
+            _("Totals per entry and juror"),
+            _("Heat map of totals, entries by jurors; the table below lists every value."),
+        ),
+    }
+    cache.set(key, stored, CACHE_SECONDS)
+    return stored
 
 
 def _form_errors(request: HttpRequest, form) -> None:
@@ -92,39 +147,42 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
     computed = results.compute(category)
     result = computed.result
     juror_labels = {str(m.user.pk): m.label for m in jury_of_record(category)}
+    done, expected = sheets_progress([category])[category.pk]
     context = {
         "category": category,
         "edition": category.edition,
         "computed": computed,
         "result": result,
-        "rows": _rows(computed),
-        "methods": [m for m in aggregation.METHODS if result is None or m != result.method],
+        "rows": [],
+        "award_rows": [],
         "method_label": AggregationMethod(category.edition.method).label,
         "juror_columns": [juror_labels.get(j, j) for j in result.totals.columns] if result else [],
         "is_chair": permissions.is_chair(request.user, category),
         "can": lifecycle.verdicts(category.edition),
         "confirmation_stale": computed.confirmation_stale,
-        "award_choices": [("", "—")] + [(a, award_label(a)) for a in results.AWARD_CHOICES],
+        "award_choices": [("", "—")] + [(a, award_label(a)) for a in AWARD_CHOICES],
+        "sheets_missing": max(expected - done, 0),
+        "award_margin": AWARD_CONTROL_MARGIN,
     }
-    if result is not None and not result.totals.empty:
-        entry_labels = {k: e.number or k for k, e in computed.entries.items()}
-        context["boxplot_svg"] = charts.juror_boxplots(
-            result.totals,
-            juror_labels,
-            _("Juror totals"),
-            _("Box plot of each juror's totals; the table below lists every value."),
+    if result is not None:
+        records = result.entries.to_dict("records")
+        page = Paginator(records, ROWS_PER_PAGE).get_page(request.GET.get("strona"))
+        context["page"] = page
+        context["rows"] = _rows(computed, list(page.object_list))
+        decided = computed.award_decision.awards if computed.award_decision else {}
+        context["award_rows"] = _rows(
+            computed, [r for r in records if _award_open(r, decided, category)]
         )
-        context["heatmap_svg"] = charts.heatmap(
-            result.totals,
-            entry_labels,
-            juror_labels,
-            _("Totals per entry and juror"),
-            _("Heat map of totals, entries by jurors; the table below lists every value."),
-        )
+        context["tie_groups"] = [
+            [(entry, computed.entries[entry]) for entry in group]
+            for group in result.unresolved_ties
+        ]
         context["juror_rows"] = [
             {**row, "label": juror_labels.get(row["juror"], row["juror"])}
             for row in result.jurors.to_dict("records")
         ]
+        if not result.totals.empty:
+            context.update(_charts(computed, juror_labels))
     return render(request, "scoring/results_category.html", context)
 
 

@@ -1,0 +1,122 @@
+"""The category's ranking from the engine, computed once per change of its inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from competition.models import Category, Criterion
+from entries.models import Entry, EntryStatus
+
+from .. import aggregation
+from ..models import AwardDecision, TieDecision
+from .queries import (
+    criteria_frame,
+    inputs_digest,
+    latest_award_decision,
+    latest_tie_decision,
+    ranking_inputs,
+    scores_frame,
+)
+
+BOOTSTRAP_ROUNDS = 1000
+
+
+@dataclass
+class CategoryResults:
+    category: Category
+    result: aggregation.CategoryResult | None
+    entries: dict[str, Entry]
+    criteria: dict[str, Criterion]
+    tie_decision: TieDecision | None
+    award_decision: AwardDecision | None
+    digest: str = ""  # of the inputs the result was computed from (queries.inputs_digest)
+
+    @property
+    def proposal(self) -> dict[str, str | None]:
+        if self.result is None:
+            return {}
+        return {row.entry: row.award for row in self.result.entries.itertuples()}
+
+    @property
+    def confirmation_stale(self) -> bool:
+        """The last confirmation was made on another ranking than the category has now.
+
+        A confirmation records the proposal it was made on; anything that moved the ranking
+        since (a late conflict, reopened criteria) makes it stale, and the category must be
+        confirmed again before the freeze.
+        """
+        return self.award_decision is not None and self.award_decision.proposal != self.proposal
+
+
+# Long enough to outlive a jury's working week; the key changes with every input anyway.
+CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _rank(category: Category, *, bootstrap: int) -> aggregation.CategoryResult | None:
+    frame = scores_frame([category])
+    if frame.empty:
+        return None
+    decision = latest_tie_decision(category)
+    return aggregation.rank_category(
+        frame.drop(columns=["category"]),
+        criteria_frame(category),
+        method=category.edition.method,
+        places=category.places,
+        distinctions=category.max_distinctions,
+        min_share=float(category.min_award_share) if category.min_award_share is not None else None,
+        bootstrap=bootstrap,
+        chair_decision=decision.order if decision else None,
+        other_methods=True,
+    )
+
+
+def cache_key(digest: str) -> str:
+    return f"results:{digest}"
+
+
+def ranking(category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS) -> tuple[str, object]:
+    """The engine's result for the category and the digest of its inputs.
+
+    Stored in the shared cache under the digest, so the results page, the chair's and the
+    organiser's actions, the freeze and the protocol reuse one computation until a score,
+    a recusal, an entry's eligibility, a criterion or a decision changes. An action that
+    does not need the bootstrap (bootstrap=0) takes the full computation when it is there:
+    the ranking and the awards do not depend on the bootstrap.
+    """
+    inputs = ranking_inputs(category)
+    digest = inputs_digest(inputs, bootstrap=bootstrap)
+    if bootstrap == 0:
+        full = cache.get(cache_key(inputs_digest(inputs, bootstrap=BOOTSTRAP_ROUNDS)))
+        if full is not None:
+            return digest, full
+    stored = cache.get(cache_key(digest))
+    if stored is None:
+        stored = _rank(category, bootstrap=bootstrap) or _EMPTY
+        cache.set(cache_key(digest), stored, CACHE_SECONDS)
+    return digest, stored
+
+
+# Stands in the cache for "no submitted sheets", which is a result too.
+_EMPTY = "empty"
+
+
+def compute(category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS) -> CategoryResults:
+    """The category's ranking under the edition's method, with the other methods beside it."""
+    digest, result = ranking(category, bootstrap=bootstrap)
+    entries = {
+        str(e.pk): e
+        for e in Entry.objects.filter(
+            category=category, status=EntryStatus.ELIGIBLE
+        ).select_related("institution")
+    }
+    return CategoryResults(
+        category=category,
+        result=None if isinstance(result, str) else result,
+        entries=entries,
+        criteria={str(c.pk): c for c in Criterion.objects.filter(edition=category.edition)},
+        tie_decision=latest_tie_decision(category),
+        award_decision=latest_award_decision(category),
+        digest=digest,
+    )
