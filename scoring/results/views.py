@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from competition import lifecycle
@@ -77,16 +78,26 @@ def _rows(computed: results.CategoryResults, records: list[dict]) -> list[dict]:
                 "tie_break_label": tie_break_label(row["tie_break"], computed.criteria),
                 "confirmed": confirmed,
                 "confirmed_label": award_label(confirmed) if decision else "",
-                "other_ranks": [
-                    (AggregationMethod(m).label, row.get(f"rank_{m}"))
-                    for m in aggregation.METHODS
-                    if m != result.method
-                ],
+                "other_ranks": [row.get(f"rank_{m}") for m in _other_methods(result)],
                 "p_award_pct": None if pd.isna(row["p_award"]) else round(100 * row["p_award"]),
                 "juror_totals": [None if pd.isna(v) else v for v in juror_totals],
             }
         )
     return rows
+
+
+# Column headings for the ranks by the other methods: short, with the full name on hover.
+SHORT_METHOD_LABELS = {
+    "mean": pgettext_lazy("short method name", "mean"),
+    "median": pgettext_lazy("short method name", "median"),
+    "trimmed": pgettext_lazy("short method name", "trimmed"),
+    "zscore": pgettext_lazy("short method name", "z-score"),
+    "borda": pgettext_lazy("short method name", "Borda"),
+}
+
+
+def _other_methods(result) -> list[str]:
+    return [m for m in aggregation.METHODS if m != result.method]
 
 
 def _award_open(record: dict, decided: dict[str, str | None], category: Category) -> bool:
@@ -163,6 +174,11 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
         "award_choices": [("", "—")] + [(a, award_label(a)) for a in AWARD_CHOICES],
         "sheets_missing": max(expected - done, 0),
         "award_margin": AWARD_CONTROL_MARGIN,
+        "other_methods": [
+            (SHORT_METHOD_LABELS[m], AggregationMethod(m).label) for m in _other_methods(result)
+        ]
+        if result
+        else [],
     }
     if result is not None:
         records = result.entries.to_dict("records")
