@@ -193,3 +193,50 @@ def jury_of_record(category: Category) -> list[JuryMember]:
         JuryMember(u, False, True)
         for u in dismissed.select_related("juror_profile").order_by("username")
     ]
+
+
+@dataclass(frozen=True)
+class JurorProgress:
+    """Where one juror stands in a category: sheets submitted and entries they are kept from."""
+
+    entries: int  # eligible entries of the category
+    submitted: int  # submitted sheets for entries the juror is not kept from
+    recused: int  # entries the juror is kept from by an open conflict
+
+    @property
+    def to_score(self) -> int:
+        return self.entries - self.recused
+
+    @property
+    def missing(self) -> int:
+        return self.to_score - self.submitted
+
+
+def juror_progress(category: Category, jurors: list) -> dict[int, JurorProgress]:
+    """Each juror's progress in three grouped queries, whatever the number of entries.
+
+    Counted, not listed: at 2,000 entries × 15 jurors, loading the 30,000 sheets to find who
+    is behind was most of the chair's matrix.
+    """
+    eligible = Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE)
+    count = eligible.count()
+    open_recusal = Recusal.objects.filter(
+        juror=OuterRef("juror"), entry=OuterRef("entry"), lifted_at__isnull=True
+    )
+    submitted = dict(
+        ScoreSheet.objects.filter(entry__in=eligible, status=SheetStatus.SUBMITTED)
+        .exclude(Exists(open_recusal))
+        .values("juror")
+        .annotate(n=Count("pk"))
+        .values_list("juror", "n")
+    )
+    recused = dict(
+        Recusal.objects.filter(entry__in=eligible, lifted_at__isnull=True)
+        .values("juror")
+        .annotate(n=Count("entry", distinct=True))
+        .values_list("juror", "n")
+    )
+    return {
+        juror.pk: JurorProgress(count, submitted.get(juror.pk, 0), recused.get(juror.pk, 0))
+        for juror in jurors
+    }

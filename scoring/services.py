@@ -28,6 +28,7 @@ from entries.models import Entry, EntryStatus
 
 from . import conflicts, permissions
 from .models import Recusal, RecusalKind, Score, ScoreSheet, ScoreSheetAudit, SheetStatus
+from .queries import juror_progress
 
 
 class StaleSheet(ValidationError):
@@ -348,22 +349,9 @@ def save_score_sheet(
 
 def jurors_missing_sheets(category: Category) -> list:
     """Jurors with at least one eligible, non-recused entry they have not submitted."""
-    entries = set(
-        Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE).values_list(
-            "pk", flat=True
-        )
-    )
-    settled: dict[int, set[int]] = {}
-    recused = Recusal.objects.filter(entry_id__in=entries, lifted_at__isnull=True)
-    submitted = ScoreSheet.objects.filter(entry_id__in=entries, status=SheetStatus.SUBMITTED)
-    for juror_id, entry_id in [
-        *recused.values_list("juror_id", "entry_id"),
-        *submitted.values_list("juror_id", "entry_id"),
-    ]:
-        settled.setdefault(juror_id, set()).add(entry_id)
-    return [
-        juror for juror in permissions.jurors_of(category) if entries - settled.get(juror.pk, set())
-    ]
+    jurors = list(permissions.jurors_of(category))
+    progress = juror_progress(category, jurors)
+    return [juror for juror in jurors if progress[juror.pk].missing > 0]
 
 
 def send_reminders(*, category: Category) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,8 +21,11 @@ from entries.views import attachment_response
 from . import permissions, services
 from .forms import RecusalForm, ScoreSheetForm
 from .models import Recusal, ScoreSheet
-from .queries import entries_for_juror, juror_status, panel_categories
+from .queries import entries_for_juror, juror_progress, juror_status, panel_categories
 from .tasks import send_reminders_task
+
+# Entries per page of the chair's matrix: a screenful to scan, light at 2,000 entries.
+MATRIX_ROWS_PER_PAGE = 100
 
 STATUSES = ("not_started", "draft", "submitted", "recused")
 SORTS = {"number": "sequence", "title": "title", "institution": "institution__name"}
@@ -191,39 +195,46 @@ def _get_category_for_chair(request: HttpRequest, pk: int) -> Category:
 def matrix(request: HttpRequest, pk: int) -> HttpResponse:
     category = _get_category_for_chair(request, pk)
     jurors = list(permissions.jurors_of(category))
-    entries = list(
+    entries = (
         Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE)
         .select_related("institution")
         .order_by("sequence", "pk")
     )
+    # A page of entries: the totals per juror below count all of them, in grouped queries.
+    page = Paginator(entries, MATRIX_ROWS_PER_PAGE).get_page(request.GET.get("strona"))
+    shown = list(page.object_list)
     sheets = {
         (s.juror_id, s.entry_id): s.status
-        for s in ScoreSheet.objects.filter(entry__in=entries).only("juror_id", "entry_id", "status")
+        for s in ScoreSheet.objects.filter(entry__in=shown).only("juror_id", "entry_id", "status")
     }
     recused = set(
-        Recusal.objects.filter(entry__in=entries, lifted_at__isnull=True).values_list(
+        Recusal.objects.filter(entry__in=shown, lifted_at__isnull=True).values_list(
             "juror_id", "entry_id"
         )
     )
+    labels = {
+        "submitted": _("submitted"),
+        "draft": _("draft"),
+        "recused": _("recused"),
+        "not_started": _("not started"),
+    }
     rows = [
         {
             "entry": entry,
             "cells": [
-                "recused"
-                if (juror.pk, entry.pk) in recused
-                else sheets.get((juror.pk, entry.pk), "not_started")
-                for juror in jurors
+                (status, labels.get(status, status))
+                for status in (
+                    "recused"
+                    if (juror.pk, entry.pk) in recused
+                    else sheets.get((juror.pk, entry.pk), "not_started")
+                    for juror in jurors
+                )
             ],
         }
-        for entry in entries
+        for entry in shown
     ]
-    # A juror kept from every entry (an affiliation with the whole region, say) shows here.
-    excluded = [
-        ngettext("%(count)d entry", "%(count)d entries", count) % {"count": count}
-        for count in (
-            sum(row["cells"][column] == "recused" for row in rows) for column in range(len(jurors))
-        )
-    ]
+    progress = juror_progress(category, jurors)
+    missing = [juror for juror in jurors if progress[juror.pk].missing > 0]
     return render(
         request,
         "scoring/matrix.html",
@@ -231,8 +242,14 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
             "category": category,
             "jurors": jurors,
             "rows": rows,
-            "excluded": excluded,
-            "missing": services.jurors_missing_sheets(category),
+            "page": page,
+            "progress": [progress[juror.pk] for juror in jurors],
+            # A juror kept from every entry (an affiliation with the whole region) shows here.
+            "excluded": [
+                ngettext("%(count)d entry", "%(count)d entries", count) % {"count": count}
+                for count in (progress[juror.pk].recused for juror in jurors)
+            ],
+            "missing": missing,
             "can": lifecycle.verdicts(category.edition),
         },
     )

@@ -232,11 +232,12 @@ def test_chair_matrix_shows_states_and_sends_reminders(
     rows = page.context["rows"]
     jurors = [j.username for j in page.context["jurors"]]
     assert jurors == ["chair", "juror"]
-    assert [row["cells"] for row in rows] == [
+    assert [[status for status, _label in row["cells"]] for row in rows] == [
         ["not_started", "submitted"],
         ["not_started", "recused"],
         ["not_started", "not_started"],
     ]
+    assert rows[0]["cells"][1] == ("submitted", "złożone")
     assert sorted(m.to[0] for m in mail.outbox) == [chair.email, juror.email]
 
 
@@ -295,3 +296,39 @@ def test_chair_matrix_shows_how_many_entries_each_juror_is_kept_from(
         '<tr><th scope="row">Wyłączony z oceny (konflikty interesów)</th>'
         "<td>0 zgłoszeń</td><td>1 zgłoszenie</td><td>3 zgłoszenia</td></tr>"
     ) in body
+
+
+def test_chair_matrix_query_count_same_for_1_and_50_entries(
+    client, chair, juror, category, during_scoring
+):
+    def counted() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("scoring:matrix", args=[category.pk]))
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    client.force_login(chair)
+    EntryFactory(category=category, status="eligible", sequence=1, number="M-1")
+    client.get(reverse("scoring:matrix", args=[category.pk]))
+    one = counted()
+    for n in range(2, 51):
+        EntryFactory(category=category, status="eligible", sequence=n, number=f"M-{n}")
+
+    assert counted() == one
+
+
+def test_chair_matrix_shows_a_page_of_entries_and_counts_all(
+    client, chair, juror, category, during_scoring
+):
+    for n in range(1, 131):
+        EntryFactory(category=category, status="eligible", sequence=n, number=f"M-{n:03}")
+    client.force_login(chair)
+
+    first = client.get(reverse("scoring:matrix", args=[category.pk]))
+    second = client.get(reverse("scoring:matrix", args=[category.pk]) + "?strona=2")
+
+    assert len(first.context["rows"]) == 100
+    assert [row["entry"].number for row in second.context["rows"]][0] == "M-101"
+    assert len(second.context["rows"]) == 30
+    assert [p.to_score for p in first.context["progress"]] == [130, 130]
+    assert "Strona 1 z 2 (1–100 z 130)" in first.content.decode()
