@@ -250,7 +250,7 @@ def test_chair_breaks_the_tie_and_confirms_awards(new_page, live_server):
     shot(page, "4-matrix")
     page.goto(f"/jury/wyniki/kategoria/{category.pk}/")
     assert page.locator("svg[role=img]").count() == 2
-    assert page.get_by_role("columnheader", name="miejsce (median)").count() == 1
+    assert page.get_by_role("columnheader", name="mediana", exact=True).count() == 1
     assert (
         page.get_by_role(
             "heading", name="Remisy, które może rozstrzygnąć tylko przewodniczący"

@@ -202,10 +202,13 @@ def test_organiser_from_home_checks_freezes_and_the_publisher_publishes(
     click(page, "button", "Zatwierdź wyniki")
     see(page, "Wyniki zostały zatwierdzone.")
     shot(page, "roles-organiser-frozen")
-    click(page, "button", "Przygotuj protokół (.xlsx)")
+    click(page, "button", "Przygotuj protokół (.xlsx i .pdf)")
     with page.expect_download() as download:
         page.get_by_role("link", name="Pobierz").first.click()
     assert download.value.suggested_filename.endswith(".xlsx")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Pobierz protokół do druku (.pdf)").first.click()
+    assert download.value.suggested_filename.endswith(".pdf")
     click(page, "link", "Administracja", within=page.locator("header"))
     click(page, "link", re.compile("Następny krok: Utwórz ogłoszenie"))
     click(page, "button", "Utwórz ogłoszenie")
