@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,8 +13,8 @@ from competition import lifecycle
 from competition.lifecycle import Action
 from competition.models import Competition, Edition
 from entries.models import Entry
-from scoring.awards import award_place
 from scoring.models import ResultSnapshot
+from scoring.results.snapshot import Snapshot
 
 from .models import AnnouncementPage, CompetitionPage, EditionPage, HomePage, LaureatePage
 
@@ -138,30 +137,28 @@ def create_announcement(
     )
     edition_page.add_child(instance=announcement)
     consenting = _consenting_entries(snapshot)
-    for category in snapshot.payload["categories"]:
-        for row in category["ranking"]:
-            entry = consenting.get(int(row["entry"]))
-            if not row["award"] or entry is None:
+    for category in Snapshot.of(snapshot).categories:
+        for laureate in category.laureates:
+            entry = consenting.get(laureate.ranked.entry)
+            if entry is None:
                 continue
-            place = award_place(row["award"])
-            prize = category["prizes"].get(str(place)) if place else None
-            laureate = LaureatePage(
+            laureate_page = LaureatePage(
                 title=entry.title,
                 slug=f"{entry.number or entry.pk}".lower(),
                 entry=entry,
-                category_id=category["id"],
+                category_id=category.id,
                 institution=entry.institution,
                 institution_name=entry.institution.name,
-                award=row["award"],
-                place=place,
-                prize=Decimal(prize) if prize else None,
+                award=laureate.award.code,
+                place=laureate.award.place,
+                prize=laureate.prize,
                 summary=entry.summary,
                 description=entry.description_html,
                 search_description=entry.summary[:250],
                 live=False,
             )
-            announcement.add_child(instance=laureate)
-            revision = laureate.save_revision(user=by)
+            announcement.add_child(instance=laureate_page)
+            revision = laureate_page.save_revision(user=by)
             if publish:
                 revision.publish()
     revision = announcement.save_revision(user=by)
@@ -181,9 +178,7 @@ def _superseded(snapshot: ResultSnapshot) -> bool:
 
 
 def _consenting_entries(snapshot: ResultSnapshot) -> dict[int, Entry]:
-    ids = [
-        int(r["entry"]) for c in snapshot.payload["categories"] for r in c["ranking"] if r["award"]
-    ]
+    ids = Snapshot.of(snapshot).awarded_entries
     return {
         e.pk: e
         for e in Entry.objects.filter(pk__in=ids, consent_to_publish=True).select_related(

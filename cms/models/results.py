@@ -14,9 +14,7 @@ from cms.forms import ArchiveFilterForm
 from competition.fields import LimitedTextField
 from competition.models import Award, AwardKind
 from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
-from scoring.awards import award_place
-from scoring.queries import jury_function
-from scoring.results.snapshot import jurors_who_scored
+from scoring.results.snapshot import Snapshot
 
 
 class AnnouncementPage(Page):
@@ -48,35 +46,18 @@ class AnnouncementPage(Page):
             (p.category_id, p.entry_id): p
             for p in LaureatePage.objects.child_of(self).live().public()
         }
-        categories = []
-        for category in self.snapshot.payload["categories"]:
-            laureates = []
-            for row in category["ranking"]:
-                if not row["award"]:
-                    continue
-                place = award_place(row["award"])
-                laureates.append(
-                    {
-                        **row,
-                        "place": place,
-                        "prize": category["prizes"].get(str(place)) if place else None,
-                        "page": pages.get((category["id"], int(row["entry"]))),
-                    }
-                )
-            laureates.sort(key=lambda r: (r["place"] is None, r["place"] or 0, r["position"]))
-            jury = [
-                {
-                    **juror,
-                    "function": jury_function(
-                        chair=juror.get("chair", False), feminine=juror.get("feminine")
-                    ),
-                }
-                for juror in jurors_who_scored(category)
-            ]
-            # The chair first, then the members as the snapshot lists them.
-            jury.sort(key=lambda juror: not juror.get("chair", False))
-            categories.append({**category, "laureates": laureates, "jury": jury})
-        context["categories"] = categories
+        context["categories"] = [
+            {
+                "id": category.id,
+                "name": category.name,
+                "laureates": [
+                    (laureate, pages.get((category.id, laureate.ranked.entry)))
+                    for laureate in category.laureates
+                ],
+                "jury": category.published_jury,
+            }
+            for category in Snapshot.of(self.snapshot).categories
+        ]
         return context
 
 

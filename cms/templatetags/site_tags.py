@@ -11,7 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from scoring import awards
+from scoring.results.snapshot import award_label as label_of_award
 
 register = template.Library()
 
@@ -67,4 +67,4 @@ def pln(value) -> str:
 
 @register.filter
 def award_label(award: str | None) -> str:
-    return awards.award_label(award)
+    return label_of_award(award)

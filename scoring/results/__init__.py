@@ -8,8 +8,8 @@ The names below are the package's public face, for the callers outside it.
 
 from __future__ import annotations
 
-from ..awards import AWARD_CHOICES
 from .compute import BOOTSTRAP_ROUNDS, CategoryResults, compute
+from .payload import build_payload, scores_payload
 from .queries import criteria_frame, latest_award_decision, latest_tie_decision, scores_frame
 from .services import (
     confirm_awards,
@@ -18,13 +18,7 @@ from .services import (
     record_tie_decision,
     snapshot_and_freeze,
 )
-from .snapshot import (
-    build_payload,
-    canonical_json,
-    jurors_who_scored,
-    scores_payload,
-    verify,
-)
+from .snapshot import AWARD_CHOICES, canonical_json, jurors_who_scored, verify
 
 __all__ = [
     "AWARD_CHOICES",

@@ -16,11 +16,11 @@ from competition.lifecycle import Action
 from competition.models import Award, AwardKind, Category, Edition
 
 from .. import permissions
-from ..awards import AWARD_CHOICES, award_place
 from ..models import AwardDecision, ResultSnapshot, TieDecision
 from .compute import compute
+from .payload import build_payload
 from .queries import latest_award_decision
-from .snapshot import build_payload, canonical_json
+from .snapshot import AWARD_CHOICES, Snapshot, canonical_json
 
 
 @transaction.atomic
@@ -153,23 +153,25 @@ def snapshot_and_freeze(
     )
     edition.frozen_at = edition.frozen_at or at
     edition.save(update_fields=["frozen_at"])
-    _record_awards(edition, payload)
+    _record_awards(snapshot)
     return snapshot
 
 
-def _record_awards(edition: Edition, payload: dict) -> None:
-    """Mirror the snapshot's awards into the competition's award table (archive, pages)."""
-    for category in payload["categories"]:
-        Award.objects.filter(category_id=category["id"]).delete()
-        for row in category["ranking"]:
-            award = row["award"]
-            if not award:
-                continue
-            place = award_place(award)
-            Award.objects.create(
-                category_id=category["id"],
-                institution_id=row["institution_id"],
-                kind=AwardKind.PLACE if place else AwardKind.DISTINCTION,
-                place=place,
-                project_title=row["title"],
+def _record_awards(snapshot: ResultSnapshot) -> None:
+    """Project the snapshot's awards into the competition's award table (archive, pages).
+
+    Written in the freeze's transaction from the snapshot itself; the snapshot stays the
+    record, and a test checks the table against it.
+    """
+    for category in Snapshot.of(snapshot).categories:
+        Award.objects.filter(category_id=category.id).delete()
+        Award.objects.bulk_create(
+            Award(
+                category_id=category.id,
+                institution_id=row.ranked.institution_id,
+                kind=AwardKind.DISTINCTION if row.award.is_distinction else AwardKind.PLACE,
+                place=row.award.place,
+                project_title=row.ranked.title,
             )
+            for row in category.laureates
+        )

@@ -1,47 +1,238 @@
-"""The frozen snapshot: built from the computed results, written as canonical JSON, verified."""
+"""The frozen results as one typed contract: what every reader of a snapshot works with.
+
+A `ResultSnapshot` stores its payload as canonical JSON under a SHA-256 digest (built by
+`scoring.results.payload`). Everything that reads one — the announcement and laureate pages,
+the archive's award table, the protocol — goes through `Snapshot.of(...)` here, and award
+codes ("place_2", "distinction") are parsed and labelled by `AwardCode` and nowhere else.
+Snapshots are immutable: keys added later (a juror's "scored", "feminine") are read with the
+defaults the older snapshots meant.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
-from collections.abc import Iterable, Mapping, Sequence
-from itertools import groupby
-from operator import itemgetter
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from competition.models import Criterion, Edition
+from ..queries import jury_function
 
-from ..models import Recusal, ResultSnapshot
-from ..queries import jury_of_record
-from .compute import CategoryResults, compute
-from .queries import scores_frame
+if TYPE_CHECKING:
+    from ..models import ResultSnapshot
+
+DISTINCTION = "distinction"
+PLACE_PREFIX = "place_"
+# What a chair may give when confirming: places I–V and a distinction.
+AWARD_CHOICES = ("place_1", "place_2", "place_3", "place_4", "place_5", DISTINCTION)
+
+_ROMAN = [
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+]  # fmt: skip
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        return _clean(value.item())
-    if value is pd.NA:
-        return None
-    return value
+def roman(number: int) -> str:
+    """Polish competitions number places in Roman numerals: I miejsce, II miejsce."""
+    if number < 1:
+        raise ValueError(f"no Roman numeral for {number}")
+    digits = []
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        digits.append(letters * count)
+    return "".join(digits)
+
+
+def _english_ordinal(number: int) -> str:
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
+
+
+@dataclass(frozen=True, order=True)
+class AwardCode:
+    """A place (1, 2, 3…) or a distinction (place None); places sort before distinctions."""
+
+    is_distinction: bool
+    place: int | None
+
+    @classmethod
+    def parse(cls, code: str | None) -> AwardCode | None:
+        if not code:
+            return None
+        if code == DISTINCTION:
+            return cls(is_distinction=True, place=None)
+        if code.startswith(PLACE_PREFIX) and code[len(PLACE_PREFIX) :].isdigit():
+            place = int(code[len(PLACE_PREFIX) :])
+            if place >= 1:
+                return cls(is_distinction=False, place=place)
+        raise ValueError(f"not an award code: {code!r}")
+
+    @classmethod
+    def for_place(cls, place: int) -> AwardCode:
+        return cls(is_distinction=False, place=place)
+
+    @property
+    def code(self) -> str:
+        return DISTINCTION if self.is_distinction else f"{PLACE_PREFIX}{self.place}"
+
+    @property
+    def label(self) -> str:
+        """ "II miejsce" / "2nd place", "Wyróżnienie" / "Distinction", in the active language."""
+        if self.is_distinction:
+            return _("Distinction")
+        assert self.place is not None
+        language = get_language() or "pl"
+        ordinal = _english_ordinal(self.place) if language.startswith("en") else roman(self.place)
+        return _("%(ordinal)s place") % {"ordinal": ordinal}
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def award_label(code: str | None) -> str:
+    """The label of a stored code, or "" for no award."""
+    award = AwardCode.parse(code)
+    return award.label if award else ""
+
+
+def award_place(code: str | None) -> int | None:
+    award = AwardCode.parse(code)
+    return award.place if award else None
+
+
+@dataclass(frozen=True)
+class JurorOfRecord:
+    """A juror as the snapshot names them: the published jury and the protocol's signatories."""
+
+    id: int
+    name: str
+    chair: bool
+    feminine: bool | None  # None: frozen before the flag was recorded
+    dismissed: bool
+    scored: bool
+
+    @property
+    def function(self) -> str:
+        """ "przewodnicząca jury", "członek jury"."""
+        return jury_function(chair=self.chair, feminine=self.feminine)
+
+    @classmethod
+    def of(cls, data: Mapping) -> JurorOfRecord:
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            chair=data.get("chair", False),
+            feminine=data.get("feminine"),
+            dismissed=data.get("dismissed", False),
+            # Snapshots frozen before the flag was recorded name their whole jury.
+            scored=data.get("scored", True),
+        )
+
+
+@dataclass(frozen=True)
+class RankedEntry:
+    entry: int
+    number: str
+    title: str
+    institution: str
+    institution_id: int
+    position: int | None
+    aggregate: float | None
+    award: AwardCode | None  # as confirmed by the chair
+    proposed_award: AwardCode | None  # as the ranking proposed it
+
+    @classmethod
+    def of(cls, data: Mapping) -> RankedEntry:
+        return cls(
+            entry=int(data["entry"]),
+            number=data.get("number") or "",
+            title=data.get("title") or "",
+            institution=data.get("institution") or "",
+            institution_id=data.get("institution_id"),
+            position=data.get("position"),
+            aggregate=data.get("aggregate"),
+            award=AwardCode.parse(data.get("award")),
+            proposed_award=AwardCode.parse(data.get("proposed_award")),
+        )
+
+
+@dataclass(frozen=True)
+class Laureate:
+    """An awarded entry of a category, with the prize its place carries."""
+
+    ranked: RankedEntry
+    prize: Decimal | None
+
+    @property
+    def award(self) -> AwardCode:
+        assert self.ranked.award is not None
+        return self.ranked.award
+
+
+@dataclass(frozen=True)
+class CategoryOutcome:
+    id: int
+    name: str
+    places: int
+    prizes: Mapping[int, Decimal]  # by place
+    jury: tuple[JurorOfRecord, ...]
+    ranking: tuple[RankedEntry, ...]
+
+    @classmethod
+    def of(cls, data: Mapping) -> CategoryOutcome:
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            places=data.get("places", 3),
+            prizes={int(place): Decimal(amount) for place, amount in data["prizes"].items()},
+            jury=tuple(JurorOfRecord.of(juror) for juror in data["jury"]),
+            ranking=tuple(RankedEntry.of(row) for row in data["ranking"]),
+        )
+
+    @property
+    def laureates(self) -> list[Laureate]:
+        """Awarded entries: places in order, then distinctions, each by position."""
+        awarded = [row for row in self.ranking if row.award is not None]
+        awarded.sort(key=lambda row: (row.award, row.position or 0))
+        return [
+            Laureate(row, self.prizes.get(row.award.place) if row.award.place else None)
+            for row in awarded
+        ]
+
+    @property
+    def published_jury(self) -> list[JurorOfRecord]:
+        """Who the public pages name: the jurors who scored, the chair first."""
+        scored = [juror for juror in self.jury if juror.scored]
+        return sorted(scored, key=lambda juror: not juror.chair)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A frozen snapshot's payload, read once into types."""
+
+    digest: str
+    categories: tuple[CategoryOutcome, ...]
+
+    @classmethod
+    def of(cls, snapshot: ResultSnapshot) -> Snapshot:
+        return cls(
+            digest=snapshot.digest,
+            categories=tuple(CategoryOutcome.of(c) for c in snapshot.payload["categories"]),
+        )
+
+    @property
+    def awarded_entries(self) -> list[int]:
+        return [row.entry for c in self.categories for row in c.ranking if row.award]
 
 
 def canonical_json(payload: dict) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def feminine_titles(user) -> bool:
-    profile = getattr(user, "juror_profile", None)
-    return bool(profile and profile.feminine_titles)
-
-
-def _full_name(user) -> str:
-    """How the protocol names a person: the full name, the login only when there is none."""
-    return user.get_full_name() or user.get_username()
 
 
 def jurors_who_scored(category: Mapping) -> list[dict]:
@@ -50,173 +241,6 @@ def jurors_who_scored(category: Mapping) -> list[dict]:
     Snapshots frozen before the flag was recorded name their whole jury, as they did then.
     """
     return [juror for juror in category["jury"] if juror.get("scored", True)]
-
-
-def _category_payload(results: CategoryResults) -> dict:
-    category, result, decision = results.category, results.result, results.award_decision
-    jury = jury_of_record(category)
-    ranking = []
-    totals = result.totals if result is not None else pd.DataFrame()
-    for row in result.entries.to_dict("records") if result is not None else []:
-        entry = results.entries[row["entry"]]
-        ranking.append(
-            {
-                "entry": row["entry"],
-                "number": entry.number,
-                "title": entry.title,
-                "institution": entry.institution.name,
-                "institution_id": entry.institution_id,
-                "aggregate": _clean(row["aggregate"]),
-                "rank": _clean(row["rank"]),
-                "position": _clean(row["position"]),
-                "tie_break": _clean(row["tie_break"]),
-                "proposed_award": _clean(row["award"]),
-                "award": decision.awards.get(row["entry"]) if decision else _clean(row["award"]),
-                "p_award": _clean(row["p_award"]),
-                "rank_interval": [_clean(row["rank_low"]), _clean(row["rank_high"])],
-                "juror_totals": {
-                    str(j): _clean(totals.loc[row["entry"], j])
-                    for j in totals.columns
-                    if row["entry"] in totals.index and not pd.isna(totals.loc[row["entry"], j])
-                },
-            }
-        )
-    recusals = Recusal.objects.filter(entry__category=category, lifted_at__isnull=True).values_list(
-        "juror_id", "entry_id", "kind", "reason", "entry__number", "entry__title"
-    )
-    # A juror whose every entry was recused (or who sent no sheet) is on the jury but scored none.
-    scored = {str(juror) for juror in totals.columns if totals[juror].notna().any()}
-    return {
-        "id": category.pk,
-        "name": category.name,
-        "places": category.places,
-        "max_distinctions": category.max_distinctions,
-        "prizes": {str(p.place): str(p.amount) for p in category.prizes.all()},
-        "jury": [
-            {
-                "id": m.user.pk,
-                "name": _full_name(m.user),
-                "chair": m.chair,
-                "feminine": feminine_titles(m.user),
-                "dismissed": m.dismissed,
-                "scored": str(m.user.pk) in scored,
-            }
-            for m in jury
-        ],
-        # The entry's number and title too: the protocol names an entry nobody scored as well.
-        "recusals": [
-            {"juror": j, "entry": str(e), "kind": k, "reason": r, "number": n, "title": t}
-            for j, e, k, r, n, t in recusals
-        ],
-        "agreement": {
-            "krippendorff_alpha_interval": _clean(result.krippendorff_alpha_interval)
-            if result
-            else None,
-            "icc": result.icc if result else None,
-        },
-        "ranking": ranking,
-        "decisions": {
-            "tie": {
-                "order": results.tie_decision.order,
-                "justification": results.tie_decision.justification,
-                "by": results.tie_decision.decided_by.get_username(),
-                "by_name": _full_name(results.tie_decision.decided_by),
-                "at": results.tie_decision.decided_at.isoformat(),
-            }
-            if results.tie_decision
-            else None,
-            "awards": {
-                "changed": decision.changed,
-                "justification": decision.justification,
-                "by": decision.confirmed_by.get_username(),
-                "by_name": _full_name(decision.confirmed_by),
-                "at": decision.confirmed_at.isoformat(),
-            }
-            if decision
-            else None,
-        },
-    }
-
-
-def build_payload(edition: Edition) -> dict:
-    categories = list(edition.categories.order_by("sort_order", "name"))
-    criteria = list(Criterion.objects.filter(edition=edition).order_by("order", "pk"))
-    scores = scores_frame(categories)
-    return {
-        "competition": edition.competition.name,
-        "edition": {
-            "id": edition.pk,
-            "number": edition.number,
-            "label": str(edition.label),
-            "year": edition.year,
-        },
-        "method": edition.method,
-        "criteria": [
-            {
-                "id": c.pk,
-                "name": c.name,
-                "weight": str(c.weight),
-                "min": str(c.scale_min),
-                "max": str(c.scale_max),
-                "category": c.category_id,
-                "tiebreak_order": c.tiebreak_order,
-            }
-            for c in criteria
-        ],
-        "categories": [_category_payload(compute(c)) for c in categories],
-        "scores": scores_payload(
-            (
-                (int(r.category), int(r.entry), int(r.juror), int(r.criterion), float(r.score))
-                for r in scores.itertuples()
-            ),
-            categories=[c.pk for c in categories],
-            criteria=[c.pk for c in criteria],
-        ),
-    }
-
-
-ScoreRow = tuple[int, int, int, int, float]
-
-
-MISSING = "-"
-
-
-def scores_payload(
-    rows: Iterable[ScoreRow], *, categories: Sequence[int], criteria: Sequence[int]
-) -> list[dict]:
-    """Every score of the snapshot, one text line per score sheet, a block per category.
-
-    `rows` are (category, entry, juror, criterion, value). Each block is
-    `{"category": id, "criteria": [ids], "sheets": "entry juror v1 v2 ...\\n..."}`: a line
-    per sheet with its values in the block's criteria order ("-" where a criterion was
-    not scored), sorted by entry and juror. One string per category, not a JSON number
-    per score, because the protocol task parses the whole payload: 3M scores as JSON
-    numbers take several hundred MB as Python objects, as text a few dozen. The text is
-    still canonical (floats in `repr` form, which reads back exactly) and under the
-    digest. `scoring.protocol.iter_scores` reads it back.
-    """
-    category_order = {pk: i for i, pk in enumerate(categories)}
-    criterion_order = {pk: i for i, pk in enumerate(criteria)}
-    unknown = len(criterion_order)
-
-    def criterion_key(pk: int) -> tuple[int, int]:
-        return criterion_order.get(pk, unknown), pk
-
-    ordered = sorted(
-        rows,
-        key=lambda r: (category_order.get(r[0], len(category_order)), r[0], r[1], r[2]),
-    )
-    blocks = []
-    for category, group in groupby(ordered, key=itemgetter(0)):
-        sheet_rows = list(group)
-        used = sorted({r[3] for r in sheet_rows}, key=criterion_key)
-        lines = []
-        for (entry, juror), sheet in groupby(sheet_rows, key=itemgetter(1, 2)):
-            values = {r[3]: r[4] for r in sheet}
-            texts = [repr(float(values[c])) if c in values else MISSING for c in used]
-            lines.append(" ".join([str(entry), str(juror), *texts]))
-        blocks.append({"category": category, "criteria": used, "sheets": "\n".join(lines)})
-    return blocks
 
 
 def verify(snapshot: ResultSnapshot) -> bool:

@@ -20,14 +20,15 @@ from django.views.decorators.http import require_POST
 from competition import lifecycle
 from competition.models import AggregationMethod, Category, Edition
 
-from .. import aggregation, awards, permissions, protocol, queries, results
-from ..awards import AWARD_CHOICES
+from .. import aggregation, permissions, protocol, queries, results
 from ..forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
 from ..models import ProtocolExport, ResultSnapshot
 from ..queries import jury_of_record, sheets_progress
 from ..tasks import build_protocol_task
 from . import charts
 from .compute import CACHE_SECONDS
+from .snapshot import AWARD_CHOICES
+from .snapshot import award_label as label_of_award
 
 
 def _get_category_for_results(request: HttpRequest, pk: int) -> Category:
@@ -47,7 +48,7 @@ def _get_edition_for_organiser(request: HttpRequest, pk: int) -> Edition:
 
 
 def award_label(award: str | None) -> str:
-    return awards.award_label(award) or "—"
+    return label_of_award(award) or "—"
 
 
 def tie_break_label(value: str | None, criteria: dict) -> str:

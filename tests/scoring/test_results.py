@@ -164,6 +164,25 @@ def test_freeze_records_snapshot_with_digest_and_awards(scored, category, organi
     assert category.edition.phase_at(DELIBERATION + dt.timedelta(days=1)) == "frozen"
 
 
+def test_award_table_is_the_projection_of_the_frozen_snapshot(scored, category, organiser):
+    from scoring.results.snapshot import Snapshot
+
+    snapshot = freeze(category, organiser, scored)
+
+    expected = sorted(
+        (c.id, row.ranked.institution_id, row.award.place, row.ranked.title)
+        for c in Snapshot.of(snapshot).categories
+        for row in c.laureates
+    )
+    stored = sorted(
+        Award.objects.filter(category__edition=category.edition).values_list(
+            "category_id", "institution_id", "place", "project_title"
+        )
+    )
+    assert stored == expected
+    assert len(stored) == 3
+
+
 def test_snapshot_is_immutable(scored, category, organiser):
     snapshot = freeze(category, organiser, scored)
 
