@@ -203,50 +203,55 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scoring/results_category.html", context)
 
 
-@login_required
-@require_POST
-def break_tie(request: HttpRequest, pk: int) -> HttpResponse:
+def _decide(request: HttpRequest, pk: int, form_class, decide, success: str) -> HttpResponse:
+    """A decision posted from the results page: validate, call the service, report, go back."""
     category = _get_category_for_results(request, pk)
-    form = TieDecisionForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("scoring:results", pk=category.pk)
     try:
-        results.record_tie_decision(
-            category=category,
-            by=request.user,
-            order=form.cleaned_data["order"],
-            justification=form.cleaned_data["justification"],
-        )
+        decide(category, form.cleaned_data)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The tie is broken; the ranking shows your order."))
+        messages.success(request, success)
     return redirect("scoring:results", pk=category.pk)
+
+
+@login_required
+@require_POST
+def break_tie(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(
+        request,
+        pk,
+        TieDecisionForm,
+        lambda category, data: results.record_tie_decision(
+            category=category,
+            by=request.user,
+            order=data["order"],
+            justification=data["justification"],
+        ),
+        _("The tie is broken; the ranking shows your order."),
+    )
 
 
 @login_required
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    category = _get_category_for_results(request, pk)
-    form = AwardConfirmationForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("scoring:results", pk=category.pk)
-    try:
-        results.confirm_awards(
+    return _decide(
+        request,
+        pk,
+        AwardConfirmationForm,
+        lambda category, data: results.confirm_awards(
             category=category,
             by=request.user,
-            awards=form.cleaned_data["awards"],
-            justification=form.cleaned_data["justification"],
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The awards of the category are confirmed."))
-    return redirect("scoring:results", pk=category.pk)
+            awards=data["awards"],
+            justification=data["justification"],
+        ),
+        _("The awards of the category are confirmed."),
+    )
 
 
 @login_required
