@@ -15,7 +15,8 @@ server time of each page through Django's test client (no network), with its que
   bootstrap rounds on every GET) is what a cold view still does, so cold *is* that peer;
 - freeze: the chair confirms every category, then the organiser freezes, once with the
   computations stored (after the chair's pages) and once after dropping them;
-- the chair's matrix (`scoring:matrix`).
+- the chair's matrix (`scoring:matrix`) and the organiser's entries export (.xlsx, every
+  category of the edition, with its hyperlinks).
 """
 
 from __future__ import annotations
@@ -96,6 +97,16 @@ def run(args) -> None:
         matrix = reverse("scoring:matrix", args=[category.pk])
         seconds, queries, body = timed(chair_client, matrix, cold=False, repeat=args.repeat)
         print(f"{'chair matrix':34} {size:7,} {seconds:9.3f} {queries:8} {body / 1024:7.0f}")
+
+    from entries.spreadsheets import export_workbook, workbook_bytes
+
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        content = workbook_bytes(export_workbook(edition, base_url="https://konkurs.example"))
+        times.append(time.perf_counter() - start)
+    label = "entries export (.xlsx), all sheets"
+    print(f"{label:34} {sum(args.sizes):7,} {statistics.median(times):9.3f} {'':8} {len(content) / 1024:7.0f}")  # fmt: skip
 
     from scoring import results
 

@@ -26,6 +26,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -178,37 +179,73 @@ def admin_entry_url(entry: Entry, *, base_url: str) -> str:
 
 
 def export_workbook(edition: Edition, *, base_url: str) -> Workbook:
-    """One sheet per category; the last column links each row to the entry in the admin."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """One sheet per category; the last column links each row to the entry in the admin.
+
+    Written in openpyxl's write-only mode, each cell's style set as it is made: at 2,000
+    entries a category, styling the cells of a normal workbook afterwards took most of a second.
+    The workbook can be saved once.
+    """
+    workbook = Workbook(write_only=True)
     by_category: dict[int, list[Entry]] = defaultdict(list)
     for entry in entries_for_export(edition):
         by_category[entry.category_id].append(entry)
     header = [column.label() for column in _EXPORT_COLUMNS] + [_("Link to the entry in the admin")]
+    taken: set[str] = set()
+    categories = list(edition.categories.order_by("sort_order", "name"))
+    for category in categories:
+        entries = by_category.get(category.pk, [])
+        rows = [
+            [_cell(column.value(entry)) for column in _EXPORT_COLUMNS]
+            + [admin_entry_url(entry, base_url=base_url)]
+            for entry in entries
+        ]
+        _write_export_sheet(workbook, _sheet_title(category.name, taken), header, rows)
+    if not categories:
+        _write_export_sheet(workbook, _sheet_title(_("Entries"), taken), header, [])
+    return workbook
+
+
+def _write_export_sheet(
+    workbook: Workbook, title: str, header: list[str], rows: list[list[Any]]
+) -> None:
+    sheet = workbook.create_sheet(title)
+    # A write-only sheet takes its widths and frozen header before the first row.
+    widths = [len(label) for label in header]
+    for row in rows:
+        for index, value in enumerate(row):
+            if value is not None:
+                longest_line = max(len(line) for line in str(value).splitlines() or [""])
+                widths[index] = max(widths[index], longest_line)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(
+            max(width + 2, _MIN_WIDTH), _MAX_WIDTH
+        )
+    sheet.freeze_panes = "A2"
+    bold, top = Font(bold=True), Alignment(vertical="top", wrap_text=True)
+    titles = []
+    for label in header:
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.data_type = "s"
+        cell.font, cell.alignment = bold, top
+        titles.append(cell)
+    sheet.append(titles)
     formats = {
         index: column.number_format
         for index, column in enumerate(_EXPORT_COLUMNS)
         if column.number_format
     }
-    link_column = len(header)
-    taken: set[str] = set()
-    categories = list(edition.categories.order_by("sort_order", "name"))
-    for category in categories:
-        sheet = workbook.create_sheet(_sheet_title(category.name, taken))
-        entries = by_category.get(category.pk, [])
-        urls = [admin_entry_url(entry, base_url=base_url) for entry in entries]
-        rows = [
-            [_cell(column.value(entry)) for column in _EXPORT_COLUMNS] + [url]
-            for entry, url in zip(entries, urls, strict=True)
-        ]
-        _write_table(sheet, header, rows, formats)
-        for row_number, url in enumerate(urls, start=2):
-            cell = sheet.cell(row=row_number, column=link_column)
-            cell.hyperlink = url
-            cell.style = "Hyperlink"
-    if not categories:
-        _write_table(workbook.create_sheet(_sheet_title(_("Entries"), taken)), header, [])
-    return workbook
+    link = len(header) - 1
+    for row in rows:
+        cells = text_row(sheet, row)
+        for index, number_format in formats.items():
+            if cells[index] is not None:
+                cell = WriteOnlyCell(sheet, value=cells[index])
+                cell.number_format = number_format
+                cells[index] = cell
+        url = WriteOnlyCell(sheet, value=row[link])
+        url.hyperlink, url.style = row[link], "Hyperlink"
+        cells[link] = url
+        sheet.append(cells)
 
 
 def export_filename(edition: Edition) -> str:
