@@ -32,7 +32,7 @@ format: $(STAMP)
 
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run --settings=cms.settings.test
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 # Journeys in Debian's Chromium against a live server on PostgreSQL; screenshots in artifacts/.
 test-browser: $(STAMP)

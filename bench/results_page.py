@@ -38,6 +38,9 @@ def main() -> None:
     parser.add_argument("--jurors", type=int, default=15)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--database", default="judging_bench_results")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile one warm page, largest size"
+    )
     args = parser.parse_args()
     if args.database in ("judging", "test_judging"):
         sys.exit("refusing to use the project's own database")
@@ -97,6 +100,17 @@ def run(args) -> None:
         matrix = reverse("scoring:matrix", args=[category.pk])
         seconds, queries, body = timed(chair_client, matrix, cold=False, repeat=args.repeat)
         print(f"{'chair matrix':34} {size:7,} {seconds:9.3f} {queries:8} {body / 1024:7.0f}")
+
+    if args.profile:
+        import cProfile
+        import pstats
+
+        url = reverse("scoring:results", args=[categories[-1].pk])
+        chair_client.get(url)
+        profiler = cProfile.Profile()
+        profiler.runcall(chair_client.get, url)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        return
 
     from entries.spreadsheets import export_workbook, workbook_bytes
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -102,19 +103,27 @@ def ranking(category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS) -> tuple[s
 _EMPTY = "empty"
 
 
-def compute(category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS) -> CategoryResults:
-    """The category's ranking under the edition's method, with the other methods beside it."""
+def load_entries(category: Category, ids: Collection[str] | None = None) -> dict[str, Entry]:
+    """The category's eligible entries by id (as the engine names them), or only `ids`."""
+    entries = Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE)
+    if ids is not None:
+        entries = entries.filter(pk__in=[int(pk) for pk in ids])
+    return {str(e.pk): e for e in entries.select_related("institution")}
+
+
+def compute(
+    category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS, entries: bool = True
+) -> CategoryResults:
+    """The category's ranking under the edition's method, with the other methods beside it.
+
+    With entries=False the entries are left for the caller to load (`load_entries`): a page
+    showing 100 of 2,000 rows need not build 2,000 model instances.
+    """
     digest, result = ranking(category, bootstrap=bootstrap)
-    entries = {
-        str(e.pk): e
-        for e in Entry.objects.filter(
-            category=category, status=EntryStatus.ELIGIBLE
-        ).select_related("institution")
-    }
     return CategoryResults(
         category=category,
         result=None if isinstance(result, str) else result,
-        entries=entries,
+        entries=load_entries(category) if entries else {},
         criteria={str(c.pk): c for c in Criterion.objects.filter(edition=category.edition)},
         tie_decision=latest_tie_decision(category),
         award_decision=latest_award_decision(category),

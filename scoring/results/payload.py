@@ -43,6 +43,8 @@ def _category_payload(results: CategoryResults) -> dict:
     jury = jury_of_record(category)
     ranking = []
     totals = result.totals if result is not None else pd.DataFrame()
+    # One dict for the category: a `.loc` per entry and juror was most of the freeze at 2,000.
+    totals_by_entry = totals.to_dict("index")
     for row in result.entries.to_dict("records") if result is not None else []:
         entry = results.entries[row["entry"]]
         ranking.append(
@@ -61,9 +63,9 @@ def _category_payload(results: CategoryResults) -> dict:
                 "p_award": _clean(row["p_award"]),
                 "rank_interval": [_clean(row["rank_low"]), _clean(row["rank_high"])],
                 "juror_totals": {
-                    str(j): _clean(totals.loc[row["entry"], j])
-                    for j in totals.columns
-                    if row["entry"] in totals.index and not pd.isna(totals.loc[row["entry"], j])
+                    str(j): _clean(value)
+                    for j, value in totals_by_entry.get(row["entry"], {}).items()
+                    if not pd.isna(value)
                 },
             }
         )

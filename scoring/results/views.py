@@ -26,7 +26,7 @@ from ..models import ProtocolExport, ResultSnapshot
 from ..queries import jury_of_record, sheets_progress
 from ..tasks import build_protocol_task
 from . import charts
-from .compute import CACHE_SECONDS
+from .compute import CACHE_SECONDS, load_entries
 from .snapshot import AWARD_CHOICES
 from .snapshot import award_label as label_of_award
 
@@ -156,7 +156,7 @@ def _form_errors(request: HttpRequest, form) -> None:
 @login_required
 def category_results(request: HttpRequest, pk: int) -> HttpResponse:
     category = _get_category_for_results(request, pk)
-    computed = results.compute(category)
+    computed = results.compute(category, entries=False)
     result = computed.result
     juror_labels = {str(m.user.pk): m.label for m in jury_of_record(category)}
     done, expected = sheets_progress([category])[category.pk]
@@ -184,12 +184,16 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
     if result is not None:
         records = result.entries.to_dict("records")
         page = Paginator(records, ROWS_PER_PAGE).get_page(request.GET.get("strona"))
+        decided = computed.award_decision.awards if computed.award_decision else {}
+        contenders = [r for r in records if _award_open(r, decided, category)]
+        tied = [entry for group in result.unresolved_ties for entry in group]
+        # Only the entries the page shows: the labels of the charts use the entry ids.
+        computed.entries = load_entries(
+            category, {r["entry"] for r in [*page.object_list, *contenders]} | set(tied)
+        )
         context["page"] = page
         context["rows"] = _rows(computed, list(page.object_list))
-        decided = computed.award_decision.awards if computed.award_decision else {}
-        context["award_rows"] = _rows(
-            computed, [r for r in records if _award_open(r, decided, category)]
-        )
+        context["award_rows"] = _rows(computed, contenders)
         context["tie_groups"] = [
             [(entry, computed.entries[entry]) for entry in group]
             for group in result.unresolved_ties
