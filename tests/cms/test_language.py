@@ -1,7 +1,8 @@
 """Every page of the demo, as each role, in Polish and in English: no text in the wrong language.
 
 The demo is loaded once, inside the test's transaction, and each (role, language) crawls it
-by following the links a person could click, an empty search of every admin listing, and an empty submission of every admin form (see tests/cms/language.py).
+by following the links a person could click, an empty search of every admin listing, and an
+empty submission of every admin form (see tests/cms/language.py).
 """
 
 from __future__ import annotations
