@@ -6,6 +6,16 @@ from competition.services import ensure_organiser_group
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Stored computations (results, charts) and page caches never leak from one test to the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def organiser(db):
     user = UserFactory(username="organiser")

@@ -114,6 +114,10 @@ def ranking_inputs(category: Category) -> dict:
         created=Max("created_at"),
         lifted=Max("lifted_at"),
         open=Count("pk", filter=Q(lifted_at__isnull=True)),
+        pairs=Sum(
+            ExpressionWrapper(F("juror_id") * F("entry_id"), output_field=FloatField()),
+            filter=Q(lifted_at__isnull=True),
+        ),
     )
     entries = Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE).aggregate(
         n=Count("pk"), ids=Sum("pk")
@@ -126,7 +130,7 @@ def ranking_inputs(category: Category) -> dict:
         "recusals": recusals,
         "entries": entries,
         "criteria": criteria,
-        "tie_decision": decision.pk if decision else None,
+        "tie_decision": [decision.pk, decision.order] if decision else None,
         "method": edition.method,
         "places": category.places,
         "distinctions": category.max_distinctions,

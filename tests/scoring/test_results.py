@@ -653,3 +653,60 @@ def test_dismissed_juror_keeps_sheets_and_is_listed_as_dismissed(
     headers = [c.value for c in sheet[1]]
     assert "juror (odwołany)" in headers
     assert str(juror.pk) not in headers
+
+
+def test_results_page_offers_award_controls_only_to_contenders(
+    client, organiser, category, criteria, juror, chair
+):
+    category.places, category.max_distinctions = 3, 0
+    category.save(update_fields=["places", "max_distinctions"])
+    made = [
+        EntryFactory(category=category, status="eligible", sequence=n, number=f"C-{n:02}")
+        for n in range(1, 11)
+    ]
+    score_all(
+        [juror, chair],
+        made,
+        criteria,
+        [[(10 - n % 10, 5) for n in range(10)], [(10 - n % 10, 4) for n in range(10)]],
+    )
+    client.force_login(organiser)
+
+    with time_machine.travel(DELIBERATION, tick=False):
+        page = client.get(reverse("scoring:results", args=[category.pk]))
+
+    body = page.content.decode()
+    # Three places and the next three below them; the rest keep "no award".
+    assert [row["object"].number for row in page.context["award_rows"]] == [
+        "C-01",
+        "C-02",
+        "C-03",
+        "C-04",
+        "C-05",
+        "C-06",
+    ]
+    assert body.count('<select id="award_') == 6
+    assert len(page.context["rows"]) == 10
+
+
+def test_results_page_warns_before_confirming_while_sheets_are_missing(
+    client, organiser, scored, category, second_juror
+):
+    client.force_login(organiser)
+
+    with time_machine.travel(DELIBERATION, tick=False):
+        body = client.get(reverse("scoring:results", args=[category.pk])).content.decode()
+
+    assert "Brakuje jeszcze 3 kart oceny: ranking może się zmienić" in body
+    assert "Brakuje jeszcze kart oceny. Czy mimo to zatwierdzić te nagrody?" in body
+
+
+def test_results_page_says_nothing_of_missing_sheets_when_all_are_in(
+    client, organiser, scored, category
+):
+    client.force_login(organiser)
+
+    with time_machine.travel(DELIBERATION, tick=False):
+        body = client.get(reverse("scoring:results", args=[category.pk])).content.decode()
+
+    assert "Brakuje jeszcze" not in body
