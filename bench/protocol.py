@@ -1,4 +1,4 @@
-"""Benchmark of the protocol workbook (scoring.protocol.write_protocol); figures go to BENCHMARKS.md.
+"""Benchmark of the protocol workbook (scoring.results.protocol.write_protocol); figures go to BENCHMARKS.md.
 
 Run from the repository root:
 
@@ -12,7 +12,7 @@ Run from the repository root:
 2. A fresh subprocess does only what the protocol task does with it: read the stored
    text, `json.loads` it (what the JSONField returns), wrap it in an unsaved
    `ResultSnapshot` and call `write_protocol`. It reports its RSS after start-up
-   (Django set up, `scoring.protocol` imported) and after loading, the peak while
+   (Django set up, `scoring.results.protocol` imported) and after loading, the peak while
    loading, the peak while writing (after resetting the high-water mark through
    /proc/self/clear_refs) and the times. Peaks are VmHWM from /proc/self/status, not
    `ru_maxrss`: a child's `ru_maxrss` starts at the RSS of the process that forked it
@@ -195,7 +195,7 @@ def child(payload_path: Path, digest: str, out_path: Path) -> None:
     import datetime as dt
 
     from scoring.models import ResultSnapshot
-    from scoring.protocol import write_protocol
+    from scoring.results.protocol import write_protocol
 
     rss_start = proc_status_mb("VmRSS")
     start = time.perf_counter()
@@ -233,7 +233,7 @@ def child(payload_path: Path, digest: str, out_path: Path) -> None:
 
 def expected_matrix(payload: dict) -> Iterator[list[Any]]:
     """The score-matrix rows the workbook should hold, from the payload."""
-    from scoring.protocol import iter_scores
+    from scoring.results.protocol import iter_scores
 
     categories = payload["categories"]
     names = {c["id"]: c["name"] for c in categories}

@@ -17,8 +17,8 @@ def send_reminders_task(category_id: int) -> int:
 @task()
 def build_protocol_task(export_id: int, language: str = "pl") -> str:
     """The workbook and the PDF, in the language of the organiser who asked for them."""
-    from . import protocol
     from .models import ProtocolExport
+    from .results import protocol
 
     return protocol.build(
         ProtocolExport.objects.select_related("snapshot__created_by").get(pk=export_id),

@@ -181,7 +181,7 @@ def scores_payload(
     per score, because the protocol task parses the whole payload: 3M scores as JSON
     numbers take several hundred MB as Python objects, as text a few dozen. The text is
     still canonical (floats in `repr` form, which reads back exactly) and under the
-    digest. `scoring.protocol.iter_scores` reads it back.
+    digest. `scoring.results.protocol.iter_scores` reads it back.
     """
     category_order = {pk: i for i, pk in enumerate(categories)}
     criterion_order = {pk: i for i, pk in enumerate(criteria)}

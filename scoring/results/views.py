@@ -20,12 +20,12 @@ from django.views.decorators.http import require_POST
 from competition import lifecycle
 from competition.models import AggregationMethod, Category, Edition
 
-from .. import aggregation, permissions, protocol, queries, results
+from .. import aggregation, permissions, queries, results
 from ..forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
 from ..models import ProtocolExport, ResultSnapshot
 from ..queries import jury_of_record, sheets_progress
 from ..tasks import build_protocol_task
-from . import charts
+from . import charts, protocol
 from .compute import CACHE_SECONDS, load_entries
 from .snapshot import AWARD_CHOICES
 from .snapshot import award_label as label_of_award

@@ -14,8 +14,9 @@ import time_machine
 from django.urls import reverse
 
 from competition.teryt import InstitutionKind
-from scoring import protocol, results, services
+from scoring import results, services
 from scoring.models import JurorProfile, ProtocolExport
+from scoring.results import protocol
 from tests.factories import EntryFactory, InstitutionFactory, UserFactory
 from tests.scoring.conftest import DURING_SCORING
 from tests.scoring.test_results import DELIBERATION, freeze, score_all

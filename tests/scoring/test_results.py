@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from competition.models import Award
-from scoring import permissions, protocol, results, services
+from scoring import permissions, results, services
 from scoring.models import AwardDecision, ProtocolExport, ResultSnapshot, Score, TieDecision
+from scoring.results import protocol
 from tests.factories import BASE, EntryFactory, UserFactory
 from tests.scoring.conftest import DURING_SCORING
 

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from competition.models import AggregationMethod
 
-from ..models import RecusalKind, ResultSnapshot
-from ..queries import juror_label, jury_function, tie_break_label
-from ..results.snapshot import award_label
+from ...models import RecusalKind, ResultSnapshot
+from ...queries import juror_label, jury_function, tie_break_label
+from ..snapshot import award_label
 
 # The jury sits in Warsaw: a legal record gives the time its signatories' clocks showed.
 PROTOCOL_TIME_ZONE = ZoneInfo("Europe/Warsaw")

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.text import slugify
 
-from ..models import ProtocolExport, ResultSnapshot
+from ...models import ProtocolExport, ResultSnapshot
 from .content import ProtocolContent, build_content, iter_scores
 
 __all__ = [
