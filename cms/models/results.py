@@ -12,7 +12,8 @@ from wagtail.search import index
 from cms.admin_display import ReadOnlyPanel
 from cms.forms import ArchiveFilterForm
 from competition.fields import LimitedTextField
-from competition.models import Award, AwardKind
+from competition.models import AwardKind
+from competition.queries import published_awards
 from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
 from scoring.results.snapshot import Snapshot
 
@@ -160,15 +161,7 @@ class ArchivePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        awards = Award.objects.select_related(
-            "category__edition__competition", "institution"
-        ).order_by(
-            "-category__edition__year",
-            "category__edition__competition__name",
-            "category__sort_order",
-            "kind",
-            "place",
-        )
+        awards = published_awards()
         filters = ArchiveFilterForm(request.GET).filters()
         if filters["year"]:
             awards = awards.filter(category__edition__year=int(filters["year"]))
@@ -191,10 +184,14 @@ class ArchivePage(Page):
             {
                 "awards": awards,
                 "filters": filters,
-                "years": Award.objects.values_list("category__edition__year", flat=True)
+                "years": published_awards()
+                .order_by()
+                .values_list("category__edition__year", flat=True)
                 .distinct()
                 .order_by("-category__edition__year"),
-                "category_names": Award.objects.values_list("category__name", flat=True)
+                "category_names": published_awards()
+                .order_by()
+                .values_list("category__name", flat=True)
                 .distinct()
                 .order_by("category__name"),
                 "kinds": InstitutionKind.choices,

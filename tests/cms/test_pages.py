@@ -3,6 +3,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -163,6 +164,38 @@ def test_page_cache_is_not_used_for_logged_in_people(client, home):
     assert "X-Page-Cache" not in response
 
 
+def published(edition):
+    from django.utils import timezone
+
+    edition.frozen_at = edition.published_at = timezone.now()
+    edition.save(update_fields=["frozen_at", "published_at"])
+
+
+def test_archive_leaves_out_results_frozen_but_not_yet_published(client, home):
+    from django.utils import timezone
+
+    from cms.models import ArchivePage
+
+    archive = ArchivePage(title="Archiwum", slug="archiwum")
+    home.add_child(instance=archive)
+    archive.save_revision().publish()
+    category, _rows = awarded(1)
+    category.edition.frozen_at = timezone.now()
+    category.edition.save(update_fields=["frozen_at"])
+    institution = InstitutionFactory(name="Powiat Przedwczesny", kind="powiat", terc="2401")
+    Award.objects.create(
+        category=category, institution=institution, kind="place", place=1, project_title="A"
+    )
+
+    before = client.get("/archiwum/").content.decode()
+    published(category.edition)
+    cache.clear()
+    after = client.get("/archiwum/").content.decode()
+
+    assert "Powiat Przedwczesny" not in before
+    assert "Powiat Przedwczesny" in after
+
+
 def test_archive_filters_by_year_kind_and_voivodeship(client, home):
     from cms.models import ArchivePage
 
@@ -170,7 +203,8 @@ def test_archive_filters_by_year_kind_and_voivodeship(client, home):
     home.add_child(instance=archive)
     archive.save_revision().publish()
     category, _rows = awarded(2)
-    mazovian = InstitutionFactory(name="Gmina Mazowiecka", kind="gmina_wiejska", terc="1401022")
+    published(category.edition)
+    mazovian = InstitutionFactory(name="Gmina Mazowiecka", kind="gmina_wiejska", terc="1465022")
     silesian = InstitutionFactory(name="Powiat Śląski", kind="powiat", terc="2401")
     Award.objects.create(
         category=category, institution=mazovian, kind="place", place=1, project_title="A"
@@ -195,6 +229,7 @@ def test_archive_ignores_a_filter_with_a_null_character(client, home):
     home.add_child(instance=archive)
     archive.save_revision().publish()
     category, _rows = awarded(1)
+    published(category.edition)
     institution = InstitutionFactory(name="Powiat Śląski", kind="powiat", terc="2401")
     Award.objects.create(
         category=category, institution=institution, kind="place", place=1, project_title="A"
