@@ -20,6 +20,14 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # Open data: the same address in every language (the files speak in stable keys).
+    path("dane/laureaci.<str:fmt>", views.laureates_data, name="laureates_data"),
+    path(
+        "dane/<slug:competition>/<int:year>-<int:number>/laureaci.<str:fmt>",
+        views.edition_laureates_data,
+        name="edition_laureates_data",
+    ),
+    path("dane/katalog.jsonld", views.open_data_catalogue, name="open_data_catalogue"),
 ]
 
 if settings.DEBUG:
@@ -34,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("jury/", include("scoring.urls")),
     path("szukaj/", views.search, name="search"),
     path("rss/", NewsFeed(), name="feed"),
+    path("dane/", views.open_data, name="open_data"),
     # Wagtail's own front-end login skips allauth's rules (confirmed e-mail, rate limits):
     # private pages send visitors to allauth's login instead (WAGTAIL_FRONTEND_LOGIN_URL).
     path(

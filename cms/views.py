@@ -1,14 +1,19 @@
-"""Public site views that are not Wagtail pages: search and robots.txt."""
+"""Public site views that are not Wagtail pages: search, open data, robots.txt."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
+from competition.models import Edition
+
+from . import opendata
 from .forms import SearchForm
 
 
@@ -44,3 +49,104 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def _edition(competition: str, year: int, number: int) -> Edition:
+    """A published edition by its public address; 404 for any other (results not out yet)."""
+    return get_object_or_404(
+        Edition.objects.select_related("competition"),
+        competition__slug=competition,
+        year=year,
+        number=number,
+        published_at__isnull=False,
+    )
+
+
+def _data_file(request: HttpRequest, fmt: str, *, edition: Edition | None, stem: str):
+    if fmt not in opendata.FORMATS:
+        raise Http404
+    rows = opendata.laureate_rows(edition=edition, absolute=request.build_absolute_uri)
+    title = (
+        _("Laureates of %(edition)s") % {"edition": edition}
+        if edition
+        else _("Laureates of all published editions")
+    )
+    if fmt == "csv":
+        content = opendata.as_csv(rows)
+    elif fmt == "json":
+        content = opendata.as_json(rows, title=title, source=request.build_absolute_uri("/"))
+    else:
+        content = opendata.as_xlsx(rows, title=title)
+    response = HttpResponse(content, content_type=opendata.FORMATS[fmt])
+    response["Content-Disposition"] = f'inline; filename="{stem}.{fmt}"'
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
+    return response
+
+
+def laureates_data(request: HttpRequest, fmt: str) -> HttpResponse:
+    return _data_file(request, fmt, edition=None, stem="laureaci")
+
+
+def edition_laureates_data(
+    request: HttpRequest, competition: str, year: int, number: int, fmt: str
+) -> HttpResponse:
+    edition = _edition(competition, year, number)
+    return _data_file(request, fmt, edition=edition, stem=f"laureaci-{competition}-{year}-{number}")
+
+
+def _datasets(request: HttpRequest) -> list[tuple[str, str, dict[str, str]]]:
+    landing = request.build_absolute_uri(reverse("open_data"))
+    datasets = [
+        (
+            _("Laureates of all published editions"),
+            landing,
+            {
+                fmt: request.build_absolute_uri(reverse("laureates_data", args=[fmt]))
+                for fmt in opendata.FORMATS
+            },
+        )
+    ]
+    for edition in (
+        Edition.objects.filter(published_at__isnull=False)
+        .select_related("competition")
+        .order_by("-year", "competition__name")
+    ):
+        args = [edition.competition.slug, edition.year, edition.number]
+        datasets.append(
+            (
+                _("Laureates of %(edition)s") % {"edition": edition},
+                landing,
+                {
+                    fmt: request.build_absolute_uri(
+                        reverse("edition_laureates_data", args=[*args, fmt])
+                    )
+                    for fmt in opendata.FORMATS
+                },
+            )
+        )
+    return datasets
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "cms/open_data.html",
+        {
+            "datasets": _datasets(request),
+            "licence_name": opendata.LICENCE_NAME,
+            "licence_url": opendata.LICENCE_URL,
+            "columns": opendata.COLUMNS,
+        },
+    )
+
+
+def open_data_catalogue(request: HttpRequest) -> JsonResponse:
+    document = opendata.catalogue(
+        site_name=str(settings.WAGTAIL_SITE_NAME),
+        home=request.build_absolute_uri("/"),
+        datasets=_datasets(request),
+    )
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Type"] = "application/ld+json"
+    return response

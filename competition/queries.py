@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from .models import Award, Edition
 
@@ -31,8 +31,8 @@ def published_awards() -> QuerySet[Award]:
             "category__edition__competition__name",
             "category__sort_order",
             "category__name",
-            "kind",
-            "place",
+            # Places in order, then distinctions.
+            F("place").asc(nulls_last=True),
             "institution__name",
         )
     )

@@ -88,6 +88,8 @@ class EditionPage(Page):
         for category in categories:
             category.kind_labels = [labels.get(k, k) for k in category.eligible_kinds]
             category.jury = list(jurors_of(category)) if self.show_jury else []
+        from cms import opendata  # opendata reads the laureate pages of this package
+
         context.update(
             {
                 "edition": edition,
@@ -99,6 +101,8 @@ class EditionPage(Page):
                 "criteria": Criterion.objects.filter(edition=edition).order_by("order"),
                 "call_open": edition.phase_at(timezone.now()) == Phase.CALL_OPEN,
                 "announcements": self.get_children().live().public(),
+                "data_formats": list(opendata.FORMATS),
+                "licence_name": opendata.LICENCE_NAME,
             }
         )
         return context

@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from scoring.results.snapshot import AwardCode
 from scoring.results.snapshot import award_label as label_of_award
 
 register = template.Library()
@@ -68,3 +69,9 @@ def pln(value) -> str:
 @register.filter
 def award_label(award: str | None) -> str:
     return label_of_award(award)
+
+
+@register.filter
+def place_label(place: int) -> str:
+    """ "II miejsce" for 2: places as the announcement writes them."""
+    return AwardCode.for_place(int(place)).label
