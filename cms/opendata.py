@@ -186,3 +186,34 @@ def catalogue(
             for title, landing, links in datasets
         ],
     }
+
+
+@dataclass(frozen=True)
+class RegionTable:
+    """Laureates counted by województwo (rows) and kind of institution (columns)."""
+
+    kinds: list[str]  # column labels, only kinds with a laureate
+    rows: list[tuple[str, list[int]]]  # (województwo, counts in the order of `kinds`)
+
+    @property
+    def totals(self) -> list[int]:
+        return [sum(counts[i] for _region, counts in self.rows) for i in range(len(self.kinds))]
+
+
+def by_region_and_kind(awards: Iterable[Award]) -> RegionTable:
+    """The archive's summary of the awards it lists; institutions without a TERC code (a
+    university, a museum) have a row of their own."""
+    counts: dict[str, dict[str, int]] = {}
+    kinds: dict[str, str] = {}
+    for award in awards:
+        institution = award.institution
+        region = institution.voivodeship_name or _("no TERC code")
+        kinds.setdefault(institution.kind, institution.get_kind_display())
+        row = counts.setdefault(region, {})
+        row[institution.kind] = row.get(institution.kind, 0) + 1
+    order = sorted(kinds)
+    rows = sorted(
+        ((region, [row.get(kind, 0) for kind in order]) for region, row in counts.items()),
+        key=lambda item: (-sum(item[1]), item[0]),
+    )
+    return RegionTable(kinds=[kinds[k] for k in order], rows=rows)

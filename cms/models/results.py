@@ -160,6 +160,8 @@ class ArchivePage(Page):
         verbose_name = _("archive")
 
     def get_context(self, request, *args, **kwargs):
+        from cms import charts, opendata  # opendata reads this module's laureate pages
+
         context = super().get_context(request, *args, **kwargs)
         awards = published_awards()
         filters = ArchiveFilterForm(request.GET).filters()
@@ -180,9 +182,24 @@ class ArchivePage(Page):
         }
         for award in awards:
             award.page = pages.get((award.category_id, award.institution_id))
+        regions = opendata.by_region_and_kind(awards)
         context.update(
             {
                 "awards": awards,
+                "regions": regions,
+                "regions_svg": charts.stacked_bars(
+                    regions.rows,
+                    regions.kinds,
+                    str(_("Laureates by voivodeship and kind of institution")),
+                    str(
+                        _(
+                            "Bar chart of the laureates listed, by voivodeship; the table below "
+                            "gives the numbers."
+                        )
+                    ),
+                )
+                if regions.rows
+                else "",
                 "filters": filters,
                 "years": published_awards()
                 .order_by()

@@ -188,3 +188,28 @@ def test_open_data_queries_do_not_grow_with_the_laureates(client):
         )
 
     assert counted() == one
+
+
+def test_archive_counts_laureates_by_voivodeship_and_kind(client, home):
+    from cms.models import ArchivePage
+
+    archive = ArchivePage(title="Archiwum", slug="archiwum")
+    home.add_child(instance=archive)
+    archive.save_revision().publish()
+    laureates(3)
+    category = Award.objects.first().category
+    Award.objects.create(
+        category=category,
+        institution=InstitutionFactory(name="Powiat Śląski", kind="powiat", terc="2401"),
+        kind="distinction",
+    )
+
+    page = client.get("/archiwum/")
+
+    regions = page.context["regions"]
+    assert regions.kinds == ["gmina wiejska", "powiat"]
+    assert regions.rows == [("mazowieckie", [3, 0]), ("śląskie", [0, 1])]
+    assert regions.totals == [3, 1]
+    body = page.content.decode()
+    assert 'aria-label="Wykres słupkowy wymienionych laureatów' in body
+    assert "<td>I miejsce</td>" in body
