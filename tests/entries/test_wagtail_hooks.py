@@ -307,14 +307,16 @@ def test_entry_inspect_shows_fields_institution_and_attachments(client, organise
     ],
 )
 def test_entry_inspect_shows_times_in_warsaw(client, organiser, utc, language, shown, not_shown):
-    entry = submitted()
-    Entry.objects.filter(pk=entry.pk).update(submitted_at=utc)
-    profile = UserProfile.get_for_user(organiser)
-    profile.preferred_language = language
-    profile.save()
-    client.force_login(organiser)
+    # Every other time on the page (when the entry was made, now) is set apart from the UTC hour.
+    with time_machine.travel(dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC), tick=False):
+        entry = submitted()
+        Entry.objects.filter(pk=entry.pk).update(submitted_at=utc)
+        profile = UserProfile.get_for_user(organiser)
+        profile.preferred_language = language
+        profile.save()
+        client.force_login(organiser)
 
-    response = client.get(reverse("entries_admin:inspect", args=[entry.pk]))
+        response = client.get(reverse("entries_admin:inspect", args=[entry.pk]))
 
     body = response.content.decode()
     assert shown in body
