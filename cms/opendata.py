@@ -66,16 +66,32 @@ def _award_code(award: Award) -> AwardCode:
     return AwardCode.for_place(award.place)
 
 
+def published(edition: Edition | None = None):
+    """The awards open data lists: of published editions, or of one (a queryset)."""
+    awards = published_awards()
+    return awards if edition is None else awards.filter(category__edition=edition)
+
+
+def filtered(awards, filters: dict[str, str]):
+    """The archive's and the API's filters (year, category name, kind, województwo code)."""
+    if filters.get("year"):
+        awards = awards.filter(category__edition__year=int(filters["year"]))
+    if filters.get("category"):
+        awards = awards.filter(category__name=filters["category"])
+    if filters.get("kind"):
+        awards = awards.filter(institution__kind=filters["kind"])
+    if filters.get("voivodeship"):
+        awards = awards.filter(institution__voivodeship=filters["voivodeship"])
+    return awards
+
+
 def laureate_rows(
-    *, edition: Edition | None = None, absolute: Callable[[str], str]
+    awards: Iterable[Award], *, absolute: Callable[[str], str]
 ) -> list[dict[str, Any]]:
-    """The rows of the files, in two queries and a third for the laureate pages.
+    """The rows of the files and of the API for `awards`, plus one query for laureate pages.
 
     `absolute` turns a page's path into a full URL (the request's host).
     """
-    awards = published_awards()
-    if edition is not None:
-        awards = awards.filter(category__edition=edition)
     awards = list(awards)
     pages = {
         (page.category_id, page.institution_id): page

@@ -28,6 +28,7 @@ urlpatterns = [
         name="edition_laureates_data",
     ),
     path("dane/katalog.jsonld", views.open_data_catalogue, name="open_data_catalogue"),
+    path("", include("cms.api_urls")),
 ]
 
 if settings.DEBUG:

@@ -65,7 +65,7 @@ def _edition(competition: str, year: int, number: int) -> Edition:
 def _data_file(request: HttpRequest, fmt: str, *, edition: Edition | None, stem: str):
     if fmt not in opendata.FORMATS:
         raise Http404
-    rows = opendata.laureate_rows(edition=edition, absolute=request.build_absolute_uri)
+    rows = opendata.laureate_rows(opendata.published(edition), absolute=request.build_absolute_uri)
     title = (
         _("Laureates of %(edition)s") % {"edition": edition}
         if edition

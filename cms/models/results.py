@@ -165,14 +165,7 @@ class ArchivePage(Page):
         context = super().get_context(request, *args, **kwargs)
         awards = published_awards()
         filters = ArchiveFilterForm(request.GET).filters()
-        if filters["year"]:
-            awards = awards.filter(category__edition__year=int(filters["year"]))
-        if filters["category"]:
-            awards = awards.filter(category__name=filters["category"])
-        if filters["kind"]:
-            awards = awards.filter(institution__kind=filters["kind"])
-        if filters["voivodeship"]:
-            awards = awards.filter(institution__voivodeship=filters["voivodeship"])
+        awards = opendata.filtered(awards, filters)
         awards = list(awards)
         pages = {
             (p.category_id, p.institution_id): p

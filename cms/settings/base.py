@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_tasks",
+    "rest_framework",
+    "drf_spectacular",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -246,3 +248,22 @@ PERMISSIONS_POLICY = (
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SITE_MAX_REQUEST_BODY_BYTES = (ENTRY_MAX_ATTACHMENT_MB + 2) * 2**20
 ADMIN_MAX_REQUEST_BODY_BYTES = 32 * 2**20
+
+
+# The public read-only API (cms/api.py): anonymous, JSON only, pages of 50.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Laureates of digitalisation competitions",
+    "DESCRIPTION": "Published editions and their laureates; data under CC BY 4.0.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
