@@ -9,6 +9,7 @@ the open data files (`cms.opendata`).
 from __future__ import annotations
 
 from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -18,6 +19,13 @@ from competition.models import Edition
 
 from . import opendata
 from .forms import ArchiveFilterForm
+
+
+class PublicSchemaGenerator(SchemaGenerator):
+    """Describes `cms.api_urls` only: Wagtail's admin API is not ours to document."""
+
+    def __init__(self, *args, urlconf=None, **kwargs):
+        super().__init__(*args, urlconf=urlconf or "cms.api_urls", **kwargs)
 
 
 class LaureateSerializer(serializers.Serializer):

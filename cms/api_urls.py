@@ -12,7 +12,7 @@ urlpatterns = [
     path("api/v1/laureaci/", api.LaureateList.as_view(), name="api_laureates"),
     path(
         "api/v1/schema/",
-        SpectacularAPIView.as_view(urlconf="cms.api_urls"),
+        SpectacularAPIView.as_view(),
         name="api_schema",
     ),
 ]

@@ -30,3 +30,32 @@ class ArchiveFilterForm(forms.Form):
             name: str(self.cleaned_data.get(name) or "") if name not in self.errors else ""
             for name in self.fields
         }
+
+
+class VerificationForm(forms.Form):
+    """A diploma's code, or a snapshot's SHA-256 digest: either identifies frozen results."""
+
+    code = forms.CharField(label=_("Code on the diploma"), required=False, max_length=40)
+    digest = forms.RegexField(
+        label=_("Digest of the results (SHA-256)"),
+        required=False,
+        regex=r"^\s*[0-9a-fA-F]{64}\s*$",
+        error_messages={"invalid": _("A SHA-256 digest is 64 characters 0–9 and a–f.")},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("code") or cleaned.get("digest")):
+            raise forms.ValidationError(_("Give the code on the diploma or a digest."))
+        return cleaned
+
+    def snapshot(self):
+        """The published snapshot with this digest, if any."""
+        from scoring.models import ResultSnapshot
+
+        digest = (self.cleaned_data.get("digest") or "").strip().lower()
+        return (
+            ResultSnapshot.objects.select_related("edition__competition")
+            .filter(digest=digest, edition__published_at__isnull=False)
+            .first()
+        )

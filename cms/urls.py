@@ -44,6 +44,10 @@ urlpatterns += i18n_patterns(
     path("szukaj/", views.search, name="search"),
     path("rss/", NewsFeed(), name="feed"),
     path("dane/", views.open_data, name="open_data"),
+    path("weryfikacja/", views.verification_search, name="verification_search"),
+    path("weryfikacja/<str:code>/", views.verification, name="verification"),
+    path("dyplomy/<int:pk>/", views.diplomas_pdf, name="diplomas_pdf"),
+    path("dyplomy/<int:pk>/<int:entry>/", views.diploma_pdf, name="diploma_pdf"),
     # Wagtail's own front-end login skips allauth's rules (confirmed e-mail, rate limits):
     # private pages send visitors to allauth's login instead (WAGTAIL_FRONTEND_LOGIN_URL).
     path(

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
 from competition.models import Edition
+from scoring.models import ResultSnapshot
+from scoring.permissions import is_organiser
 
-from . import opendata
-from .forms import SearchForm
+from . import diplomas, opendata
+from .forms import SearchForm, VerificationForm
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -150,3 +154,66 @@ def open_data_catalogue(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Type"] = "application/ld+json"
     return response
+
+
+def verification(request: HttpRequest, code: str) -> HttpResponse:
+    """What the frozen results say about the award a diploma's code stands for."""
+    diploma = diplomas.find(code)
+    return render(
+        request,
+        "cms/verification.html",
+        {"diploma": diploma, "code": code},
+        status=200 if diploma else 404,
+    )
+
+
+def verification_search(request: HttpRequest) -> HttpResponse:
+    """Check a diploma by its code, or find the edition a snapshot digest belongs to."""
+    form = VerificationForm(request.GET or None)
+    snapshot = None
+    if form.is_valid():
+        if form.cleaned_data["code"]:
+            return redirect("verification", code=form.cleaned_data["code"])
+        snapshot = form.snapshot()
+    return render(
+        request,
+        "cms/verification_search.html",
+        {"form": form, "snapshot": snapshot, "searched": form.is_bound},
+    )
+
+
+def _organiser_snapshot(request: HttpRequest, pk: int):
+    if not is_organiser(request.user):
+        raise Http404
+    return get_object_or_404(
+        ResultSnapshot.objects.select_related("edition__competition"),
+        pk=pk,
+        edition__published_at__isnull=False,
+    )
+
+
+def _pdf_response(request: HttpRequest, items: list, filename: str) -> HttpResponse:
+    content = diplomas.pdf(
+        items,
+        verify_url=lambda code: request.build_absolute_uri(reverse("verification", args=[code])),
+        language=translation.get_language() or "pl",
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def diplomas_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every diploma of a published snapshot, a page each, for the organiser to print."""
+    snapshot = _organiser_snapshot(request, pk)
+    return _pdf_response(request, diplomas.diplomas_of(snapshot), f"dyplomy-{snapshot.pk}.pdf")
+
+
+@login_required
+def diploma_pdf(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
+    snapshot = _organiser_snapshot(request, pk)
+    found = [d for d in diplomas.diplomas_of(snapshot) if d.laureate.ranked.entry == entry]
+    if not found:
+        raise Http404
+    return _pdf_response(request, found, found[0].filename)

@@ -161,6 +161,16 @@ class Edition(models.Model):
     min_justification_length = models.PositiveSmallIntegerField(
         _("minimum length of a juror's justification"), default=20
     )
+    # What the laureates' diplomas print (cms.diplomas).
+    ceremony_date = models.DateField(_("date of the award ceremony"), null=True, blank=True)
+    ceremony_place = models.CharField(_("place of the award ceremony"), max_length=200, blank=True)
+    diploma_signatures = models.TextField(
+        _("signatures on the diplomas"),
+        blank=True,
+        help_text=_(
+            'One person a line: name — function, e.g. "Anna Nowicka — przewodnicząca jury".'
+        ),
+    )
     # The organiser's explicit actions; the later phases cannot be derived from dates alone.
     frozen_at = models.DateTimeField(_("results frozen at"), null=True, blank=True)
     published_at = models.DateTimeField(_("results published at"), null=True, blank=True)

@@ -132,6 +132,14 @@ class EditionViewSet(DeclinedViewSet, ModelViewSet):
         FieldPanel("entries_per_institution"),
         FieldPanel("required_entry_fields"),
         FieldPanel("min_justification_length"),
+        MultiFieldPanel(
+            [
+                FieldPanel("ceremony_date"),
+                FieldPanel("ceremony_place"),
+                FieldPanel("diploma_signatures"),
+            ],
+            heading=_("Diplomas"),
+        ),
         # Read-only: freezing, publishing and archiving are actions with their own services
         # (the freeze makes the snapshot); typing a date here would skip them.
         MultiFieldPanel(
