@@ -22,12 +22,11 @@ server time of each page through Django's test client (no network), with its que
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
+
+from own_database import run_in_own_database
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,21 +41,7 @@ def main() -> None:
         "--profile", action="store_true", help="profile one warm page, largest size"
     )
     args = parser.parse_args()
-    if args.database in ("judging", "test_judging"):
-        sys.exit("refusing to use the project's own database")
-    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c"]
-    subprocess.run([*psql, f"DROP DATABASE IF EXISTS {args.database}"], check=True)
-    subprocess.run([*psql, f"CREATE DATABASE {args.database}"], check=True)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.database}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cms.settings.test"
-    sys.path.insert(0, str(ROOT))
-    try:
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        subprocess.run([*psql, f"DROP DATABASE IF EXISTS {args.database}"], check=True)
+    run_in_own_database(args.database, lambda: run(args))
 
 
 def run(args) -> None:
