@@ -17,11 +17,8 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from pathlib import Path
 
 from own_database import run_in_own_database
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
