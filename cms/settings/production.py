@@ -90,7 +90,8 @@ else:
 # Reverse proxies in front of gunicorn whose X-Forwarded-For names the client (login throttling).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Another backend only for a rehearsal (the multi-node check); production sends through SMTP.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST")
 EMAIL_PORT = int(env("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
