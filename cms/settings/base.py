@@ -161,7 +161,8 @@ def filesystem_storages(media_root, private_root, staticfiles: str) -> dict:
         },
         "private": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(private_root), "base_url": None},
+            # No URL serves this folder: only the permission-checked views read it.
+            "OPTIONS": {"location": str(private_root)},
         },
         "staticfiles": {"BACKEND": staticfiles},
     }
