@@ -167,7 +167,12 @@ def main() -> int:
     parser.add_argument("--database", default="judging_c2")
     parser.add_argument("--workers-per-server", type=int, default=2)
     options = parser.parse_args()
-    with Cluster(database=options.database, workers_per_server=options.workers_per_server) as c:
+    with Cluster(
+        database=options.database,
+        workers_per_server=options.workers_per_server,
+        # One line per request would make the log, not the site, the bottleneck being measured.
+        request_log_level="WARNING",
+    ) as c:
         c.create_database()
         c.start_redis()
         c.start_s3()

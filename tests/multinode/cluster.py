@@ -41,7 +41,14 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
 
 
 class Cluster:
-    def __init__(self, *, database: str, app_servers: int = 2, workers_per_server: int = 2):
+    def __init__(
+        self,
+        *,
+        database: str,
+        app_servers: int = 2,
+        workers_per_server: int = 2,
+        request_log_level: str = "INFO",
+    ):
         self.database = database
         self.app_count = app_servers
         self.workers_per_server = workers_per_server
@@ -71,7 +78,7 @@ class Cluster:
             "TASKS_BACKEND": "database",
             "EXPORT_STALE_SECONDS": "4",
             "STATIC_ROOT": str(self.logs / "static"),
-            "REQUEST_LOG_LEVEL": "WARNING",
+            "REQUEST_LOG_LEVEL": request_log_level,
             "PYTHONUNBUFFERED": "1",
         }
 

@@ -257,6 +257,27 @@ def lockout(c: Cluster, checks: Checks) -> None:
         )
 
 
+def logs(c: Cluster, checks: Checks) -> None:
+    """The app servers' stdout is JSON lines; the upload's line names its user and timing."""
+    lines = []
+    for line in (c.logs / "app0.log").read_text(errors="replace").splitlines():
+        if line.startswith("{"):
+            lines.append(json.loads(line))
+    uploads = [
+        line
+        for line in lines
+        if line.get("logger") == "judging.requests" and "/zalaczniki/" in line.get("path", "")
+    ]
+    fields = {"time", "level", "request_id", "user_id", "status", "duration_ms", "method"}
+    checks.check(
+        "JSON request lines with request id, user, status and duration",
+        uploads and fields <= set(uploads[-1]) and uploads[-1]["user_id"],
+        json.dumps(uploads[-1]) if uploads else "no line",
+    )
+    actions = {line["message"] for line in lines if line.get("logger", "").startswith("judging.")}
+    checks.check("the protocol request is logged", "protocol requested" in actions)
+
+
 def health(c: Cluster, checks: Checks) -> None:
     for index, name in ((A, "A"), (B, "B")):
         got = requests.get(c.url(index, "/health/?format=json"), headers=PROXY_HEADERS, timeout=10)
@@ -279,6 +300,8 @@ def main() -> int:
     checks = Checks()
     try:
         with Cluster(database=options.database) as c:
+            for old in c.logs.glob("*.log"):
+                old.unlink()
             c.create_database()
             c.start_redis()
             c.start_s3()
@@ -288,7 +311,7 @@ def main() -> int:
             c.start_worker()
             c.wait_healthy()
             checks.check("both app servers healthy", True, f"ports {c.app_ports}")
-            for step in (attachments, protocol, publishing, lockout, health):
+            for step in (attachments, protocol, publishing, lockout, logs, health):
                 try:
                     step(c, checks)
                 except Exception as error:  # one broken step must not hide the others
