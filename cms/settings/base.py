@@ -234,6 +234,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 EXPORT_STALE_SECONDS = 900
 # /health/ reports tasks that waited longer than this for a worker.
 HEALTH_TASK_MAX_WAIT_SECONDS = 600
+# A load balancer probes the app servers directly, over plain HTTP (SECURE_SSL_REDIRECT).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 LOGGING = {
     "version": 1,

@@ -55,3 +55,14 @@ def test_health_reports_a_task_backlog_but_stays_200(client, settings):
     assert response.status_code == 200
     backlog = next(v for k, v in response.json().items() if k.startswith("TaskBacklog"))
     assert "1 tasks waiting for a worker" in backlog
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_answers_a_plain_http_probe_without_the_https_redirect(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    probe = client.get("/health/?format=json")
+    page = client.get("/robots.txt")
+
+    assert probe.status_code == 200
+    assert page.status_code == 301

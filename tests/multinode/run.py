@@ -266,7 +266,9 @@ def logs(c: Cluster, checks: Checks) -> None:
     uploads = [
         line
         for line in lines
-        if line.get("logger") == "judging.requests" and "/zalaczniki/" in line.get("path", "")
+        if line.get("logger") == "judging.requests"
+        and line.get("method") == "POST"
+        and line.get("path", "").endswith("/zalaczniki/")
     ]
     fields = {"time", "level", "request_id", "user_id", "status", "duration_ms", "method"}
     checks.check(
