@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-browser lint format demo messages migrate test-postgres bench clean
+.PHONY: run test test-browser test-multinode lint format demo messages migrate test-postgres bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ test-browser: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/judging} \
 		$(PY) -m pytest -m browser tests/browser
 	@echo "Screenshots: artifacts/screenshots/"
+
+# Two gunicorn app servers, a task worker, Redis and an S3-compatible server (moto) on this
+# machine, with production settings, against PostgreSQL (README, "The multi-node check").
+test-multinode: $(STAMP)
+	$(PY) tests/multinode/run.py
 
 test-postgres: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/judging} $(PY) -m pytest

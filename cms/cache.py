@@ -15,7 +15,10 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+
+from cms.health import HEALTH_PATH
 
 GENERATION_KEY = "pages:generation"
 # A hit costs one cache round trip, not two: each process trusts the generation it last read
@@ -34,6 +37,13 @@ def _memoised_generation() -> int | None:
         _memo["generation"] = cache.get(GENERATION_KEY) or 0
         _memo["until"] = now + GENERATION_MEMO_SECONDS
     return int(_memo["generation"]) or None
+
+
+def public(response: HttpResponse) -> HttpResponse:
+    """A live page as any visitor sees it: browsers and a proxy cache may keep it briefly
+    (a publish purges the proxy through wagtail.contrib.frontend_cache when configured)."""
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+    return response
 
 
 def invalidate() -> None:
@@ -76,7 +86,7 @@ def serve_cached(serve):
             content, content_type = hit
             response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = "hit"
-            return response
+            return public(response)
         response = serve(page, request, args, kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
@@ -85,6 +95,7 @@ def serve_cached(serve):
                 key, (response.content, response["Content-Type"]), settings.PAGE_CACHE_SECONDS
             )
             response["X-Page-Cache"] = "miss"
+            public(response)
         return response
 
     return wrapper
@@ -104,6 +115,8 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if (
             request.method == "GET"
+            # The health probe must reach the cache check itself, even with the cache down.
+            and request.path != HEALTH_PATH
             and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
             and not request.COOKIES.get("messages")
         ):
@@ -116,5 +129,5 @@ class PageCacheMiddleware:
                 # The clickjacking middleware after this one never sees the response.
                 response["X-Frame-Options"] = getattr(settings, "X_FRAME_OPTIONS", "DENY")
                 response["Vary"] = "Cookie"
-                return response
+                return public(response)
         return self.get_response(request)

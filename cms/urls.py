@@ -11,9 +11,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views
 from cms.feeds import NewsFeed
+from cms.health import HealthView
 from cms.sitemaps import MultilingualSitemap
 
 urlpatterns = [
+    path("health/", HealthView.as_view(), name="health"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

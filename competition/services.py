@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +14,8 @@ from wagtail.log_actions import log
 from . import lifecycle
 from .lifecycle import Action
 from .models import Edition
+
+logger = logging.getLogger("judging.competition")
 
 ORGANISERS_GROUP = "Organisers"
 _ORGANISER_MODELS = (
@@ -81,6 +85,9 @@ def publish_results(*, edition: Edition, by) -> Edition:
     edition = lifecycle.lock(Action.PUBLISH, edition.pk)
     edition.published_at = timezone.now()
     edition.save(update_fields=["published_at"])
+    logger.info(
+        "results published", extra={"edition_id": edition.pk, "by": getattr(by, "pk", None)}
+    )
     return edition
 
 
@@ -89,6 +96,7 @@ def archive_edition(*, edition: Edition, by) -> Edition:
     edition = lifecycle.lock(Action.ARCHIVE, edition.pk)
     edition.archived_at = timezone.now()
     edition.save(update_fields=["archived_at"])
+    logger.info("edition archived", extra={"edition_id": edition.pk, "by": by.pk})
     return edition
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from uuid import uuid4
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -185,12 +185,13 @@ class Entry(models.Model):
         return entry
 
 
-def private_storage() -> FileSystemStorage:
-    """Attachments are kept outside MEDIA_ROOT so only the permission-checked view serves them.
+def private_storage() -> Storage:
+    """Attachments live in the "private" storage (STORAGES), which nothing serves publicly:
+    only the permission-checked view streams them.
 
-    A callable, so migrations record the function rather than a settings-dependent path.
+    A callable, so migrations record the function rather than a settings-dependent storage.
     """
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return storages["private"]
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

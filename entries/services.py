@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,8 @@ from .models import (
     RegulationsAcceptance,
 )
 from .queries import active_entries_in_category, approved_institutions
+
+logger = logging.getLogger("judging.entries")
 
 EDITABLE_FIELDS = (
     "title",
@@ -275,6 +278,9 @@ def submit_entry(*, entry: Entry, by) -> Entry:
     entry.status = EntryStatus.SUBMITTED
     entry.submitted_at = _now()
     entry.save()
+    logger.info(
+        "entry submitted", extra={"entry_id": entry.pk, "number": entry.number, "by": by.pk}
+    )
     recipients = sorted({e for e in (by.email, entry.contact_email) if e})
     transaction.on_commit(lambda: _mail(entry, "entries/email/submitted", recipients))
     return entry
@@ -393,6 +399,7 @@ def mark_eligible(*, entry: Entry, by) -> Entry:
     entry.checked_at = _now()
     entry.checked_by = by
     entry.save()
+    logger.info("formal check: eligible", extra={"entry_id": entry.pk, "by": by.pk})
     transaction.on_commit(lambda: _mail(entry, "entries/email/eligible", _applicants(entry)))
     return entry
 
@@ -409,6 +416,7 @@ def reject_entry(*, entry: Entry, by, reason: str) -> Entry:
     entry.checked_at = _now()
     entry.checked_by = by
     entry.save()
+    logger.info("formal check: rejected", extra={"entry_id": entry.pk, "by": by.pk})
     transaction.on_commit(lambda: _mail(entry, "entries/email/rejected", _applicants(entry)))
     return entry
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +15,8 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from competition.fields import LimitedTextField
 from competition.models import Category, Criterion, Institution
 from entries.models import Entry
+
+logger = logging.getLogger("judging.scoring")
 
 
 class CategoryUserObjectPermission(UserObjectPermissionBase):
@@ -338,6 +343,29 @@ class ResultSnapshot(models.Model):
         raise ValidationError(_("A frozen record cannot be changed."))
 
 
+class ProtocolExportQuerySet(models.QuerySet):
+    def update(self, **fields):
+        # Every status or progress write is the build's heartbeat (see `fail_stale`).
+        fields.setdefault("updated_at", timezone.now())
+        return super().update(**fields)
+
+    def fail_stale(self) -> int:
+        """Exports whose build stopped reporting (its worker was killed) become failed.
+
+        A worker that dies mid-build leaves the row "in progress" forever; after
+        EXPORT_STALE_SECONDS without progress it is failed, and the organiser may ask again.
+        """
+        cutoff = timezone.now() - dt.timedelta(seconds=settings.EXPORT_STALE_SECONDS)
+        stale = self.filter(status=ProtocolExport.Status.RUNNING, updated_at__lt=cutoff)
+        count = stale.update(
+            status=ProtocolExport.Status.FAILED,
+            error=f"no progress for {settings.EXPORT_STALE_SECONDS} s: the worker stopped",
+        )
+        if count:
+            logger.warning("protocol exports failed as stale", extra={"count": count})
+        return count
+
+
 class ProtocolExport(models.Model):
     """A protocol workbook built in the background from a snapshot, with its progress."""
 
@@ -363,6 +391,9 @@ class ProtocolExport(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     file_name = models.CharField(_("file"), max_length=255, blank=True)
     error = models.TextField(_("error"), blank=True)
+    updated_at = models.DateTimeField(_("last progress at"), auto_now=True)
+
+    objects = ProtocolExportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("protocol export")

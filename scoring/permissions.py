@@ -6,6 +6,8 @@ ObjectPermissionChecker, prefetches the categories once, and asks it per row.
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
@@ -15,6 +17,8 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, get_users_with
 from competition.models import Category
 
 from .models import CategoryUserObjectPermission
+
+logger = logging.getLogger("judging.scoring")
 
 SCORE = "score_category"
 CHAIR = "chair_category"
@@ -31,6 +35,10 @@ def appoint_juror(*, category: Category, user, chair: bool = False) -> list:
     Returns the chairs the new chair replaced (see `make_chair`).
     """
     assign_perm(SCORE, user, category)
+    logger.info(
+        "juror appointed",
+        extra={"category_id": category.pk, "user_id_appointed": user.pk, "chair": chair},
+    )
     return make_chair(category=category, user=user) if chair else []
 
 
@@ -53,6 +61,7 @@ def make_chair(*, category: Category, user) -> list:
 def revoke_juror(*, category: Category, user) -> None:
     remove_perm(SCORE, user, category)
     remove_perm(CHAIR, user, category)
+    logger.info("juror revoked", extra={"category_id": category.pk, "user_id_revoked": user.pk})
 
 
 @transaction.atomic

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "django_tasks_db",
+    "health_check",
     "django_filters",
     "guardian",
     "allauth",
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: times every request and logs it as one line (cms/logging.py).
+    "cms.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cms.headers.SecurityHeadersMiddleware",
@@ -146,12 +150,29 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
-# Entry attachments live outside the web root and are served only by a permission-checked view.
+# Entry attachments and protocols live outside the web root, in the "private" storage, and are
+# served only by permission-checked views; production may put both storages in S3 instead.
 PRIVATE_MEDIA_ROOT = BASE_DIR / "private_media"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+
+
+def filesystem_storages(media_root, private_root, staticfiles: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(media_root)},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            # No URL serves this folder: only the permission-checked views read it.
+            "OPTIONS": {"location": str(private_root)},
+        },
+        "staticfiles": {"BACKEND": staticfiles},
+    }
+
+
+STORAGES = filesystem_storages(
+    MEDIA_ROOT, PRIVATE_MEDIA_ROOT, "whitenoise.storage.CompressedManifestStaticFilesStorage"
+)
 
 WAGTAIL_SITE_NAME = _("Digitalisation competitions")
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
@@ -159,6 +180,8 @@ WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 # configuration (cms migration 0004), or SQLite's FTS with a prefix-matching best effort.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search", "SEARCH_CONFIG": "polish"}}
 PAGE_CACHE_SECONDS = 600
+# Cache-Control max-age of live public pages for browsers and a proxy cache.
+PUBLIC_PAGE_MAX_AGE = 60
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx"]
 
 LOGIN_URL = "account_login"
@@ -208,6 +231,31 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# A protocol export whose progress has not moved for this long is taken for dead (its worker
+# was killed) and shown as failed, so the organiser can ask again.
+EXPORT_STALE_SECONDS = 900
+# /health/ reports tasks that waited longer than this for a worker.
+HEALTH_TASK_MAX_WAIT_SECONDS = 600
+# A load balancer probes the app servers directly, over plain HTTP (SECURE_SSL_REDIRECT).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "cms.logging.JsonFormatter"},
+    },
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stdout"], "level": "WARNING"},
+    "loggers": {
+        # One line per request (cms.logging.RequestLogMiddleware), at INFO.
+        "judging.requests": {"level": "WARNING", "propagate": True},
+        # The services' actions of consequence (freeze, publish, formal check, appointments).
+        "judging": {"level": "INFO", "propagate": True},
+        "django_tasks_db": {"level": "INFO", "propagate": True},
+    },
+}
 
 DEFAULT_FROM_EMAIL = "konkursy@example.org"
 

@@ -8,7 +8,8 @@ DEBUG = True
 SECRET_KEY = "dev-only-not-secret-3b8f0c1e"  # only ever used by `make run`
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+STORAGES = filesystem_storages(  # noqa: F405
+    MEDIA_ROOT,  # noqa: F405
+    PRIVATE_MEDIA_ROOT,  # noqa: F405
+    "django.contrib.staticfiles.storage.StaticFilesStorage",
+)

@@ -10,12 +10,11 @@ SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 MEDIA_ROOT = BASE_DIR / "artifacts" / "test-media"
 PRIVATE_MEDIA_ROOT = BASE_DIR / "artifacts" / "test-private-media"
+STORAGES = filesystem_storages(  # noqa: F405
+    MEDIA_ROOT, PRIVATE_MEDIA_ROOT, "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Tests never run collectstatic; serve from the finders instead of the collected root.
 WHITENOISE_AUTOREFRESH = True

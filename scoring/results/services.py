@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +22,8 @@ from .compute import compute
 from .payload import build_payload
 from .queries import latest_award_decision
 from .snapshot import AWARD_CHOICES, Snapshot, canonical_json
+
+logger = logging.getLogger("judging.scoring")
 
 
 @transaction.atomic
@@ -121,7 +124,18 @@ def freeze_results(*, edition: Edition, by, reason: str = "") -> ResultSnapshot:
             % {"names": ", ".join(stale)},
             code="stale_confirmation",
         )
-    return snapshot_and_freeze(edition=edition, by=by, previous=previous, reason=reason)
+    snapshot = snapshot_and_freeze(edition=edition, by=by, previous=previous, reason=reason)
+    logger.info(
+        "results frozen",
+        extra={
+            "edition_id": edition.pk,
+            "snapshot_id": snapshot.pk,
+            "digest": snapshot.digest,
+            "correction": previous is not None,
+            "by": by.pk,
+        },
+    )
+    return snapshot
 
 
 def snapshot_and_freeze(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 
 import pandas as pd
 from django.contrib import messages
@@ -29,6 +30,8 @@ from . import charts, protocol
 from .compute import CACHE_SECONDS, load_entries
 from .snapshot import AWARD_CHOICES
 from .snapshot import award_label as label_of_award
+
+logger = logging.getLogger("judging.scoring")
 
 
 def _get_category_for_results(request: HttpRequest, pk: int) -> Category:
@@ -264,6 +267,7 @@ def edition_results(request: HttpRequest, pk: int) -> HttpResponse:
     categories = list(edition.categories.order_by("sort_order", "name"))
     progress = sheets_progress(categories)
     status = [(c, results.latest_award_decision(c), *progress[c.pk]) for c in categories]
+    ProtocolExport.objects.filter(snapshot__edition=edition).fail_stale()
     return render(
         request,
         "scoring/results_edition.html",
@@ -309,6 +313,10 @@ def request_protocol(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     snapshot = get_object_or_404(ResultSnapshot, pk=pk)
     export = ProtocolExport.objects.create(snapshot=snapshot, requested_by=request.user)
+    logger.info(
+        "protocol requested",
+        extra={"export_id": export.pk, "snapshot_id": snapshot.pk, "by": request.user.pk},
+    )
     # The protocol speaks the language of the page it was asked for from.
     build_protocol_task.enqueue(export.pk, translation.get_language() or protocol.DEFAULT_LANGUAGE)
     messages.success(request, _("The protocol is being prepared."))
@@ -319,6 +327,7 @@ def request_protocol(request: HttpRequest, pk: int) -> HttpResponse:
 def protocol_status(request: HttpRequest, pk: int) -> JsonResponse:
     if not permissions.is_organiser(request.user):
         raise Http404
+    ProtocolExport.objects.filter(pk=pk).fail_stale()
     export = get_object_or_404(ProtocolExport, pk=pk)
     return JsonResponse({"status": export.status, "progress": export.progress})
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import time_machine
+from django.core.files.storage import storages
 from django.urls import reverse
 
 from competition.teryt import InstitutionKind
@@ -356,7 +357,7 @@ def test_edition_results_offer_the_pdf_beside_the_workbook(client, export, organ
 
 
 def test_pdf_of_an_export_made_before_pdfs_is_not_found(client, export, organiser):
-    protocol.file_path(export, protocol.PDF).unlink()
+    storages["private"].delete(protocol.file_path(export, protocol.PDF))
     client.force_login(organiser)
 
     response = client.get(reverse("scoring:protocol_download_pdf", args=[export.pk]))

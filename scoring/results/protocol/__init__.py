@@ -6,11 +6,13 @@ the language of whoever asked for it, so neither can drift from what the jury co
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import IO
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import storages
 from django.utils import translation
 from django.utils.text import slugify
 
@@ -62,17 +64,30 @@ def write_pdf(
         write(build_content(snapshot), target)
 
 
-def file_path(export: ProtocolExport, kind: str = XLSX) -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT) / "protocols" / f"protocol-{export.pk}.{kind}"
+def file_path(export: ProtocolExport, kind: str = XLSX) -> str:
+    """The file's name in the "private" storage (a disk, or an object store in production)."""
+    return f"protocols/protocol-{export.pk}.{kind}"
 
 
 def open_file(export: ProtocolExport, kind: str = XLSX):
-    return file_path(export, kind).open("rb")
+    return storages["private"].open(file_path(export, kind), "rb")
 
 
 def has_file(export: ProtocolExport, kind: str) -> bool:
     # Exports made before the PDF existed have the workbook only.
-    return export.status == ProtocolExport.Status.DONE and file_path(export, kind).exists()
+    return export.status == ProtocolExport.Status.DONE and storages["private"].exists(
+        file_path(export, kind)
+    )
+
+
+def _store(name: str, write: Callable[[IO[bytes]], None]) -> None:
+    # Written to a local temporary file first: the writers seek, an object store does not.
+    storage = storages["private"]
+    with tempfile.TemporaryFile() as local:
+        write(local)
+        local.seek(0)
+        storage.delete(name)
+        storage.save(name, File(local, name=name))
 
 
 def download_name(snapshot: ResultSnapshot, kind: str = XLSX) -> str:
@@ -84,7 +99,6 @@ def download_name(snapshot: ResultSnapshot, kind: str = XLSX) -> str:
 def build(export: ProtocolExport, *, language: str = DEFAULT_LANGUAGE) -> ProtocolExport:
     """Write the workbook and the PDF for `export`, recording progress so the page can show it."""
     workbook, pdf = file_path(export, XLSX), file_path(export, PDF)
-    workbook.parent.mkdir(parents=True, exist_ok=True)
     ProtocolExport.objects.filter(pk=export.pk).update(status=ProtocolExport.Status.RUNNING)
 
     def progress(percent: int) -> None:
@@ -92,15 +106,18 @@ def build(export: ProtocolExport, *, language: str = DEFAULT_LANGUAGE) -> Protoc
         ProtocolExport.objects.filter(pk=export.pk).update(progress=percent * 9 // 10)
 
     try:
-        write_protocol(export.snapshot, str(workbook), progress, language=language)
-        write_pdf(export.snapshot, str(pdf), language=language)
+        _store(
+            workbook,
+            lambda f: write_protocol(export.snapshot, f, progress, language=language),
+        )
+        _store(pdf, lambda f: write_pdf(export.snapshot, f, language=language))
     except Exception as error:  # recorded for the organiser, then re-raised for the task log
         ProtocolExport.objects.filter(pk=export.pk).update(
             status=ProtocolExport.Status.FAILED, error=str(error)
         )
         raise
     ProtocolExport.objects.filter(pk=export.pk).update(
-        status=ProtocolExport.Status.DONE, progress=100, file_name=workbook.name
+        status=ProtocolExport.Status.DONE, progress=100, file_name=PurePosixPath(workbook).name
     )
     export.refresh_from_db()
     return export
