@@ -11,7 +11,6 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from competition import lifecycle
 from competition.lifecycle import Action
 from competition.mail import render_email
 from competition.models import Category, Edition, Institution
+from competition.tasks import send_email_task
 
 from .models import (
     Attachment,
@@ -437,7 +437,9 @@ def _mail(entry: Entry, template: str, recipients: list[str]) -> None:
         return
     context = {"entry": entry, "site_url": settings.WAGTAILADMIN_BASE_URL}
     subject, body = render_email(template, context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    # Sent by a worker after the commit: a mail server that is down must not turn a recorded
+    # submission or formal check into an error page (a multi-node rehearsal found this).
+    send_email_task.enqueue(subject, body, recipients)
 
 
 # Organiser imports ----------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR
 
@@ -10,8 +12,10 @@ SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = BASE_DIR / "artifacts" / "test-media"
-PRIVATE_MEDIA_ROOT = BASE_DIR / "artifacts" / "test-private-media"
+# One directory per xdist worker: a test that clears its files must not pull another's away.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+MEDIA_ROOT = BASE_DIR / "artifacts" / "test-media" / _WORKER
+PRIVATE_MEDIA_ROOT = BASE_DIR / "artifacts" / "test-private-media" / _WORKER
 STORAGES = filesystem_storages(  # noqa: F405
     MEDIA_ROOT, PRIVATE_MEDIA_ROOT, "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
