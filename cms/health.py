@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable, ServiceWarning
@@ -38,6 +39,10 @@ class TaskBacklog(HealthCheck):
             count = waiting.count()
         except Exception as error:
             raise ServiceUnavailable("Task queue unreadable") from error
+        finally:
+            # Checks run in short-lived executor threads: do not leave their connection open
+            # (on PostgreSQL it would be garbage-collected open, a ResourceWarning).
+            connection.close()
         if count:
             raise ServiceWarning(f"{count} tasks waiting for a worker")
 
