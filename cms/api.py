@@ -8,7 +8,6 @@ the open data files (`cms.opendata`).
 
 from __future__ import annotations
 
-from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -53,12 +52,7 @@ class EditionSerializer(serializers.ModelSerializer):
         fields = ["id", "competition", "number", "year", "published_at", "laureates"]
 
     def get_laureates(self, edition: Edition) -> dict[str, str]:
-        request = self.context["request"]
-        args = [edition.competition.slug, edition.year, edition.number]
-        return {
-            fmt: request.build_absolute_uri(reverse("edition_laureates_data", args=[*args, fmt]))
-            for fmt in opendata.FORMATS
-        }
+        return opendata.data_links(self.context["request"].build_absolute_uri, edition)
 
 
 class EditionList(ListAPIView):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -161,6 +162,32 @@ def as_xlsx(rows: Iterable[dict[str, Any]], *, title: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def data_links(absolute: Callable[[str], str], edition: Edition | None = None) -> dict[str, str]:
+    """The download address of each format, for all published editions or for one."""
+    if edition is None:
+        return {fmt: absolute(reverse("laureates_data", args=[fmt])) for fmt in FORMATS}
+    args = [edition.competition.slug, edition.year, edition.number]
+    return {fmt: absolute(reverse("edition_laureates_data", args=[*args, fmt])) for fmt in FORMATS}
+
+
+def datasets(absolute: Callable[[str], str], landing: str) -> list[tuple[str, str, dict[str, str]]]:
+    """(title, landing page, {format: URL}): all published editions, then each one."""
+    found = [(_("Laureates of all published editions"), landing, data_links(absolute))]
+    for edition in (
+        Edition.objects.filter(published_at__isnull=False)
+        .select_related("competition")
+        .order_by("-year", "competition__name")
+    ):
+        found.append(
+            (
+                _("Laureates of %(edition)s") % {"edition": edition},
+                landing,
+                data_links(absolute, edition),
+            )
+        )
+    return found
 
 
 def catalogue(

@@ -136,8 +136,9 @@ def create_announcement(
         live=False,
     )
     edition_page.add_child(instance=announcement)
-    consenting = _consenting_entries(snapshot)
-    for category in Snapshot.of(snapshot).categories:
+    record = Snapshot.of(snapshot)
+    consenting = _consenting_entries(record)
+    for category in record.categories:
         for laureate in category.laureates:
             entry = consenting.get(laureate.ranked.entry)
             if entry is None:
@@ -177,8 +178,8 @@ def _superseded(snapshot: ResultSnapshot) -> bool:
     return ResultSnapshot.objects.filter(supersedes=snapshot).exists()
 
 
-def _consenting_entries(snapshot: ResultSnapshot) -> dict[int, Entry]:
-    ids = Snapshot.of(snapshot).awarded_entries
+def _consenting_entries(record: Snapshot) -> dict[int, Entry]:
+    ids = record.awarded_entries
     return {
         e.pk: e
         for e in Entry.objects.filter(pk__in=ids, consent_to_publish=True).select_related(

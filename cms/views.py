@@ -100,36 +100,9 @@ def edition_laureates_data(
 
 
 def _datasets(request: HttpRequest) -> list[tuple[str, str, dict[str, str]]]:
-    landing = request.build_absolute_uri(reverse("open_data"))
-    datasets = [
-        (
-            _("Laureates of all published editions"),
-            landing,
-            {
-                fmt: request.build_absolute_uri(reverse("laureates_data", args=[fmt]))
-                for fmt in opendata.FORMATS
-            },
-        )
-    ]
-    for edition in (
-        Edition.objects.filter(published_at__isnull=False)
-        .select_related("competition")
-        .order_by("-year", "competition__name")
-    ):
-        args = [edition.competition.slug, edition.year, edition.number]
-        datasets.append(
-            (
-                _("Laureates of %(edition)s") % {"edition": edition},
-                landing,
-                {
-                    fmt: request.build_absolute_uri(
-                        reverse("edition_laureates_data", args=[*args, fmt])
-                    )
-                    for fmt in opendata.FORMATS
-                },
-            )
-        )
-    return datasets
+    return opendata.datasets(
+        request.build_absolute_uri, request.build_absolute_uri(reverse("open_data"))
+    )
 
 
 def open_data(request: HttpRequest) -> HttpResponse:
