@@ -11,14 +11,14 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -39,16 +39,21 @@ from competition.lifecycle import Action
 from competition.models import Category, Edition, Institution
 from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
 
-from .models import Attachment, Entry, EntryStatus, Membership, MembershipStatus
-from .services import approve_institution, decide_membership, mark_eligible, reject_entry
+from . import exports
+from .models import Attachment, EntriesExport, Entry, EntryStatus, Membership, MembershipStatus
+from .services import (
+    approve_institution,
+    decide_membership,
+    mark_eligible,
+    reject_entry,
+    request_export,
+)
 from .signals import saving_in_bulk
 from .spreadsheets import (
     XLSX_CONTENT_TYPE,
     ImportProblem,
     ImportRefused,
     error_report_workbook,
-    export_filename,
-    export_workbook,
     import_entries,
     import_template_workbook,
     workbook_bytes,
@@ -446,6 +451,12 @@ class SpreadsheetMixin(PermissionCheckedMixin, WagtailAdminTemplateMixin):
 class SpreadsheetsView(SpreadsheetMixin, TemplateView):
     template_name = "entries/admin/spreadsheets.html"
 
+    def get_context_data(self, **kwargs):
+        exports = EntriesExport.objects.all()
+        exports.fail_stale()
+        kwargs["exports"] = exports.select_related("edition__competition", "requested_by")[:10]
+        return super().get_context_data(**kwargs)
+
     def get(self, request, *args, **kwargs):
         return self.render_to_response(
             self.get_context_data(export_form=ExportForm(), import_form=ImportForm())
@@ -488,16 +499,50 @@ class SpreadsheetsView(SpreadsheetMixin, TemplateView):
 
 
 class ExportView(SpreadsheetMixin, View):
-    permission_required = "view"
+    """Asks the worker for the edition's workbook; the page then shows its progress."""
 
-    def get(self, request, *args, **kwargs):
-        form = ExportForm(request.GET)
+    permission_required = "view"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = ExportForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose the edition to export."))
             return redirect("entry_spreadsheets:index")
-        edition = form.cleaned_data["edition"]
-        workbook = export_workbook(edition, base_url=settings.WAGTAILADMIN_BASE_URL)
-        return _xlsx_response(workbook_bytes(workbook), export_filename(edition))
+        request_export(
+            edition=form.cleaned_data["edition"],
+            by=request.user,
+            language=translation.get_language() or exports.DEFAULT_LANGUAGE,
+        )
+        messages.success(
+            request, _("The export is being prepared; it will be listed below when ready.")
+        )
+        return redirect("entry_spreadsheets:index")
+
+
+class ExportStatusView(SpreadsheetMixin, View):
+    permission_required = "view"
+
+    def get(self, request, pk, *args, **kwargs):
+        EntriesExport.objects.filter(pk=pk).fail_stale()
+        return JsonResponse(get_object_or_404(EntriesExport, pk=pk).status_payload())
+
+
+class ExportDownloadView(SpreadsheetMixin, View):
+    permission_required = "view"
+
+    def get(self, request, pk, *args, **kwargs):
+        export = get_object_or_404(
+            EntriesExport.objects.select_related("edition__competition"),
+            pk=pk,
+            status=EntriesExport.Status.DONE,
+        )
+        return FileResponse(
+            exports.open_file(export),
+            as_attachment=True,
+            filename=exports.download_name(export),
+            content_type=XLSX_CONTENT_TYPE,
+        )
 
 
 class ImportTemplateView(SpreadsheetMixin, View):

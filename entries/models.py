@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from competition.fields import LimitedTextField
+from competition.jobs import BackgroundJob
 from competition.models import Category, Edition, Institution
 
 from .text import render_description
@@ -253,3 +254,19 @@ class RegulationsAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.accepted_at:%Y-%m-%d %H:%M}"
+
+
+class EntriesExport(BackgroundJob):
+    """An edition's entries as a workbook, written by the worker (minutes at national scale)."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="+", verbose_name=_("edition")
+    )
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+
+    class Meta(BackgroundJob.Meta):
+        verbose_name = _("entries export")
+        verbose_name_plural = _("entries exports")
+
+    def __str__(self) -> str:
+        return f"{self.edition} {self.status}"

@@ -25,6 +25,7 @@ from competition.tasks import send_email_task
 from .models import (
     Attachment,
     EditionCounter,
+    EntriesExport,
     Entry,
     EntryStatus,
     Membership,
@@ -460,3 +461,16 @@ def allocate_entry_number(edition: Edition) -> tuple[int, str]:
 def record_regulations_acceptance(*, user, statement: str) -> RegulationsAcceptance:
     """Keep the exact words someone accepted, with the time, as proof of their consent."""
     return RegulationsAcceptance.objects.create(user=user, statement=statement, accepted_at=_now())
+
+
+def request_export(*, edition: Edition, by, language: str) -> EntriesExport:
+    """Record an export of the edition's entries and hand it to the worker once committed."""
+    from .tasks import export_entries_task
+
+    export = EntriesExport.objects.create(edition=edition, requested_by=by)
+    logger.info(
+        "entries export requested",
+        extra={"export_id": export.pk, "edition_id": edition.pk, "by": by.pk},
+    )
+    transaction.on_commit(lambda: export_entries_task.enqueue(export.pk, language))
+    return export

@@ -123,6 +123,16 @@ class EntrySpreadsheetViewSet(ViewSet):
         return [
             path("", admin_views.SpreadsheetsView.as_view(), name="index"),
             path("export/", admin_views.ExportView.as_view(), name="export"),
+            path(
+                "export/<int:pk>/status/",
+                admin_views.ExportStatusView.as_view(),
+                name="export_status",
+            ),
+            path(
+                "export/<int:pk>/",
+                admin_views.ExportDownloadView.as_view(),
+                name="export_download",
+            ),
             path("template/", admin_views.ImportTemplateView.as_view(), name="template"),
             path("report/<str:token>/", admin_views.ImportReportView.as_view(), name="report"),
         ]

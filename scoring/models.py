@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,10 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from competition.fields import LimitedTextField
+from competition.jobs import BackgroundJob
 from competition.models import Category, Criterion, Institution
 from entries.models import Entry
-
-logger = logging.getLogger("judging.scoring")
 
 
 class CategoryUserObjectPermission(UserObjectPermissionBase):
@@ -343,62 +339,34 @@ class ResultSnapshot(models.Model):
         raise ValidationError(_("A frozen record cannot be changed."))
 
 
-class ProtocolExportQuerySet(models.QuerySet):
-    def update(self, **fields):
-        # Every status or progress write is the build's heartbeat (see `fail_stale`).
-        fields.setdefault("updated_at", timezone.now())
-        return super().update(**fields)
-
-    def fail_stale(self) -> int:
-        """Exports whose build stopped reporting (its worker was killed) become failed.
-
-        A worker that dies mid-build leaves the row "in progress" forever; after
-        EXPORT_STALE_SECONDS without progress it is failed, and the organiser may ask again.
-        """
-        cutoff = timezone.now() - dt.timedelta(seconds=settings.EXPORT_STALE_SECONDS)
-        stale = self.filter(status=ProtocolExport.Status.RUNNING, updated_at__lt=cutoff)
-        count = stale.update(
-            status=ProtocolExport.Status.FAILED,
-            error=f"no progress for {settings.EXPORT_STALE_SECONDS} s: the worker stopped",
-        )
-        if count:
-            logger.warning("protocol exports failed as stale", extra={"count": count})
-        return count
-
-
-class ProtocolExport(models.Model):
-    """A protocol workbook built in the background from a snapshot, with its progress."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("in progress")
-        DONE = "done", _("ready")
-        FAILED = "failed", _("failed")
+class ProtocolExport(BackgroundJob):
+    """A protocol workbook and PDF built in the background from a snapshot, with its progress."""
 
     snapshot = models.ForeignKey(
         ResultSnapshot, on_delete=models.CASCADE, related_name="exports", verbose_name=_("snapshot")
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     file_name = models.CharField(_("file"), max_length=255, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    updated_at = models.DateTimeField(_("last progress at"), auto_now=True)
 
-    objects = ProtocolExportQuerySet.as_manager()
-
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("protocol export")
         verbose_name_plural = _("protocol exports")
-        ordering = ["-requested_at"]
 
     def __str__(self) -> str:
         return f"{self.snapshot} {self.status}"
+
+
+class ReminderMailing(BackgroundJob):
+    """Reminders to a category's jurors with missing sheets, sent by the worker one by one."""
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("category")
+    )
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    sent = models.PositiveIntegerField(_("sent"), default=0)
+
+    class Meta(BackgroundJob.Meta):
+        verbose_name = _("reminder mailing")
+        verbose_name_plural = _("reminder mailings")
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.status} {self.sent}/{self.recipients}"

@@ -14,7 +14,7 @@ from competition.models import Category
 from entries.models import Entry, EntryStatus
 
 from . import permissions
-from .models import Recusal, ScoreSheet, SheetStatus
+from .models import Recusal, ReminderMailing, ScoreSheet, SheetStatus
 
 
 def panel_categories(user) -> QuerySet[Category]:
@@ -240,3 +240,10 @@ def juror_progress(category: Category, jurors: list) -> dict[int, JurorProgress]
         juror.pk: JurorProgress(count, submitted.get(juror.pk, 0), recused.get(juror.pk, 0))
         for juror in jurors
     }
+
+
+def recent_mailings(categories: list[Category], limit: int = 5) -> list[ReminderMailing]:
+    """The latest reminder mailings of these categories, stale ones first failed (a dead worker)."""
+    mailings = ReminderMailing.objects.filter(category__in=categories)
+    mailings.fail_stale()
+    return list(mailings.select_related("category", "requested_by")[:limit])

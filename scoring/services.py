@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
@@ -27,8 +28,18 @@ from competition.tasks import send_email_task
 from entries.models import Entry, EntryStatus
 
 from . import conflicts, permissions
-from .models import Recusal, RecusalKind, Score, ScoreSheet, ScoreSheetAudit, SheetStatus
+from .models import (
+    Recusal,
+    RecusalKind,
+    ReminderMailing,
+    Score,
+    ScoreSheet,
+    ScoreSheetAudit,
+    SheetStatus,
+)
 from .queries import juror_progress
+
+logger = logging.getLogger("judging.scoring")
 
 
 class StaleSheet(ValidationError):
@@ -354,16 +365,36 @@ def jurors_missing_sheets(category: Category) -> list:
     return [juror for juror in jurors if progress[juror.pk].missing > 0]
 
 
-def send_reminders(*, category: Category) -> int:
-    sent = 0
-    for juror in jurors_missing_sheets(category):
-        if not juror.email:
-            continue
-        context = {"category": category, "juror": juror, "site_url": settings.WAGTAILADMIN_BASE_URL}
-        subject, body = render_email("scoring/email/reminder", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [juror.email])
-        sent += 1
-    return sent
+def request_reminders(*, category: Category, by) -> ReminderMailing:
+    """Record a reminder mailing for the worker to send (`scoring.tasks.send_reminders_task`)."""
+    mailing = ReminderMailing.objects.create(category=category, requested_by=by)
+    logger.info(
+        "reminders requested",
+        extra={"mailing_id": mailing.pk, "category_id": category.pk, "by": by.pk},
+    )
+    return mailing
+
+
+def send_reminders(*, mailing: ReminderMailing) -> int:
+    """Send the mailing one juror at a time, each message counted, so its page shows progress."""
+    category = mailing.category
+
+    def work() -> dict:
+        jurors = [juror for juror in jurors_missing_sheets(category) if juror.email]
+        mailing.mark(recipients=len(jurors))
+        for sent, juror in enumerate(jurors, start=1):
+            context = {
+                "category": category,
+                "juror": juror,
+                "site_url": settings.WAGTAILADMIN_BASE_URL,
+            }
+            subject, body = render_email("scoring/email/reminder", context)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [juror.email])
+            mailing.mark(sent=sent, progress=sent * 100 // len(jurors))
+        return {}
+
+    mailing.run(work)
+    return mailing.sent
 
 
 # Admin helpers --------------------------------------------------------------------------------

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from competition.models import Category
-
 from . import services
 
 
 @task()
-def send_reminders_task(category_id: int) -> int:
-    return services.send_reminders(category=Category.objects.get(pk=category_id))
+def send_reminders_task(mailing_id: int) -> int:
+    from .models import ReminderMailing
+
+    mailing = ReminderMailing.objects.select_related("category").get(pk=mailing_id)
+    return services.send_reminders(mailing=mailing)
 
 
 @task()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("kategoria/<int:pk>/", views.category_entries, name="category"),
     path("kategoria/<int:pk>/postep/", views.matrix, name="matrix"),
     path("kategoria/<int:pk>/przypomnij/", views.remind, name="remind"),
+    path("przypomnienia/<int:pk>/status/", views.reminders_status, name="reminders_status"),
     path("zgloszenie/<int:pk>/", views.entry_sheet, name="entry"),
     path("zgloszenie/<int:pk>/konflikt/", views.recuse, name="recuse"),
     path(

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,8 +20,14 @@ from entries.views import attachment_response
 
 from . import permissions, services
 from .forms import RecusalForm, ScoreSheetForm
-from .models import Recusal, ScoreSheet
-from .queries import entries_for_juror, juror_progress, juror_status, panel_categories
+from .models import Recusal, ReminderMailing, ScoreSheet
+from .queries import (
+    entries_for_juror,
+    juror_progress,
+    juror_status,
+    panel_categories,
+    recent_mailings,
+)
 from .tasks import send_reminders_task
 
 # Entries per page of the chair's matrix: a screenful to scan, light at 2,000 entries.
@@ -251,6 +257,7 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "missing": missing,
             "can": lifecycle.verdicts(category.edition),
+            "mailings": recent_mailings([category]),
         },
     )
 
@@ -265,10 +272,25 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     verdict = lifecycle.verdict(Action.REMIND_JURORS, category.edition)
     if verdict:
-        send_reminders_task.enqueue(category.pk)
+        mailing = services.request_reminders(category=category, by=request.user)
+        send_reminders_task.enqueue(mailing.pk)
         messages.success(request, _("Reminders are being sent to jurors with missing sheets."))
     else:
         messages.error(request, verdict.reason)
     if chair:
         return redirect("scoring:matrix", pk=category.pk)
     return redirect("scoring:edition_results", pk=category.edition_id)
+
+
+@login_required
+def reminders_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the matrix and the edition's results poll while a reminder mailing is sent."""
+    mailing = get_object_or_404(ReminderMailing.objects.select_related("category"), pk=pk)
+    if not (
+        permissions.is_chair(request.user, mailing.category)
+        or permissions.is_organiser(request.user)
+    ):
+        raise Http404
+    ReminderMailing.objects.filter(pk=pk).fail_stale()
+    mailing.refresh_from_db()
+    return JsonResponse(mailing.status_payload())

@@ -24,7 +24,7 @@ from competition.models import AggregationMethod, Category, Edition
 from .. import aggregation, permissions, queries, results
 from ..forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
 from ..models import ProtocolExport, ResultSnapshot
-from ..queries import jury_of_record, sheets_progress
+from ..queries import jury_of_record, recent_mailings, sheets_progress
 from ..tasks import build_protocol_task
 from . import charts, protocol
 from .compute import CACHE_SECONDS, load_entries
@@ -280,6 +280,7 @@ def edition_results(request: HttpRequest, pk: int) -> HttpResponse:
                 (export, protocol.has_file(export, protocol.PDF))
                 for export in ProtocolExport.objects.filter(snapshot__edition=edition)[:10]
             ],
+            "mailings": recent_mailings(categories),
         },
     )
 
@@ -329,7 +330,7 @@ def protocol_status(request: HttpRequest, pk: int) -> JsonResponse:
         raise Http404
     ProtocolExport.objects.filter(pk=pk).fail_stale()
     export = get_object_or_404(ProtocolExport, pk=pk)
-    return JsonResponse({"status": export.status, "progress": export.progress})
+    return JsonResponse(export.status_payload())
 
 
 def _download(request: HttpRequest, pk: int, kind: str) -> FileResponse:

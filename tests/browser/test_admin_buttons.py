@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from competition.services import ensure_organiser_group
+from entries.models import EntryStatus
 from scoring import services
 from scoring.models import Recusal, RecusalKind
 from tests.browser.conftest import admin_login, shot
@@ -168,13 +169,23 @@ def test_entry_formal_check_buttons_show_their_labels(organiser_page):
 
 
 def test_import_and_export_buttons_show_their_labels(organiser_page):
-    _formal_check_category()
+    category = _formal_check_category()
+    EntryFactory(category=category, status=EntryStatus.SUBMITTED, title="Geoportal")
     page = organiser_page
 
     page.goto(reverse("entry_spreadsheets:index"))
+    assert_labels_drawn(page, ["Przygotuj plik .xlsx", "Importuj"])
+    page.locator("#id_edition").first.select_option(str(category.edition_id))
+    page.get_by_role("button", name="Przygotuj plik .xlsx").click()
+    table = page.get_by_role("table", name="Ostatnie eksporty")
+    table.wait_for()
     admin_shot(page, "admin-buttons-spreadsheets")
 
-    assert_labels_drawn(page, ["Pobierz .xlsx", "Importuj"])
+    row = table.get_by_role("row").nth(1)
+    assert "zakończono (100%)" in row.inner_text()
+    with page.expect_download() as download:
+        row.get_by_role("link", name="Pobierz .xlsx").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
 
 
 def test_jury_appointment_buttons_show_their_labels(organiser_page):

@@ -282,19 +282,6 @@ def test_export_gives_valid_unique_sheet_names(edition):
     ]
 
 
-def test_export_view_downloads_the_workbook(client, organiser, edition, exported):
-    client.force_login(organiser)
-
-    response = client.get(reverse("entry_spreadsheets:export"), {"edition": edition.pk})
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX_CONTENT_TYPE
-    assert response["Content-Disposition"] == (
-        f'attachment; filename="slc-2026-{edition.roman_number.lower()}.xlsx"'
-    )
-    assert read_back(response.content).sheetnames == ["Poza horyzonty", "Ponad codzienność"]
-
-
 # Import -------------------------------------------------------------------------------------
 
 

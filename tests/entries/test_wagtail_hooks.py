@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
@@ -17,7 +18,15 @@ from django.utils import translation
 from wagtail.users.models import UserProfile
 
 from competition.models import Institution
-from entries.models import Attachment, Entry, EntryStatus, Membership, MembershipStatus
+from entries import exports
+from entries.models import (
+    Attachment,
+    EntriesExport,
+    Entry,
+    EntryStatus,
+    Membership,
+    MembershipStatus,
+)
 from entries.services import register_institution
 from scoring import permissions
 from scoring.models import JurorProfile, Recusal, RecusalKind
@@ -81,6 +90,8 @@ def polish(message: str) -> str:
 
 
 def admin_urls(entry: Entry, attachment: Attachment) -> list[str]:
+    export = EntriesExport.objects.create(edition=entry.edition, requested_by=UserFactory())
+    exports.build(export, base_url=settings.WAGTAILADMIN_BASE_URL)
     return [
         reverse("entries_admin:list"),
         reverse("entries_admin:inspect", args=[entry.pk]),
@@ -89,7 +100,8 @@ def admin_urls(entry: Entry, attachment: Attachment) -> list[str]:
         reverse("entries_admin:reject", args=[entry.pk]),
         reverse("entries_admin:attachment", args=[attachment.pk]),
         reverse("entry_spreadsheets:index"),
-        reverse("entry_spreadsheets:export") + f"?edition={entry.edition_id}",
+        reverse("entry_spreadsheets:export_status", args=[export.pk]),
+        reverse("entry_spreadsheets:export_download", args=[export.pk]),
         reverse("entry_spreadsheets:template"),
         reverse("applicant_approvals:index"),
     ]

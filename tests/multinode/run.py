@@ -181,6 +181,58 @@ def protocol(c: Cluster, checks: Checks) -> None:
     )
 
 
+def entries_export(c: Cluster, checks: Checks) -> None:
+    """The organiser asks for an edition's entries on A; the worker writes it; B serves it."""
+    edition_id = int(
+        c.shell(
+            "from entries.models import Entry; "
+            "print(Entry.objects.exclude(status='draft').order_by('pk').last().edition_id)"
+        )
+    )
+    organiser = Browser()
+    organiser.admin_login(c.url(A, ""), "organizator", "demo-organizator")
+    index = "/admin/entry-spreadsheets/"
+
+    def latest() -> int:
+        page = organiser.get(c.url(B, index)).text
+        ids = re.findall(r"/admin/entry-spreadsheets/export/(\d+)/status/", page)
+        return max((int(i) for i in ids), default=0)
+
+    before = latest()
+    organiser.post(
+        c.url(A, index + "export/"),
+        data={"csrfmiddlewaretoken": organiser.token(c.url(A, index)), "edition": edition_id},
+    )
+    export = latest()
+    status_url = c.url(B, f"{index}export/{export}/status/")
+    started = time.monotonic()
+    done = wait_until(
+        lambda: organiser.get(status_url).json()["status"] == "done", timeout=120, interval=0.2
+    )
+    checks.check(
+        "the worker writes the entries export requested on A",
+        export > before and done,
+        f"{time.monotonic() - started:.1f} s",
+    )
+    got = organiser.get(c.url(B, f"{index}export/{export}/"))
+    checks.check(
+        "the entries export downloads from B",
+        got.status_code == 200 and got.content.startswith(b"PK"),
+        f"{got.status_code}, {len(got.content)} bytes",
+    )
+    anonymous = requests.get(
+        c.url(A, f"{index}export/{export}/"),
+        timeout=TIMEOUT,
+        headers=PROXY_HEADERS,
+        allow_redirects=False,
+    )
+    checks.check(
+        "an anonymous request for the export is sent to the login",
+        anonymous.status_code == 302 and "/admin/login/" in anonymous.headers.get("Location", ""),
+        str(anonymous.status_code),
+    )
+
+
 def publishing(c: Cluster, checks: Checks) -> None:
     marker = f"Ogłoszenie {int(time.time())}"
     page_id, url = json.loads(
@@ -313,7 +365,7 @@ def main() -> int:
             c.start_worker()
             c.wait_healthy()
             checks.check("both app servers healthy", True, f"ports {c.app_ports}")
-            for step in (attachments, protocol, publishing, lockout, logs, health):
+            for step in (attachments, protocol, entries_export, publishing, lockout, logs, health):
                 try:
                     step(c, checks)
                 except Exception as error:  # one broken step must not hide the others

@@ -336,7 +336,7 @@ def test_protocol_task_builds_file_and_reports_progress(scored, category, organi
     status = client.get(reverse("scoring:protocol_status", args=[export.pk])).json()
     download = client.get(reverse("scoring:protocol_download", args=[export.pk]))
 
-    assert status == {"status": "done", "progress": 100}
+    assert status == {"status": "done", "label": "zakończono", "progress": 100}
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert "Oceny" in workbook.sheetnames
 

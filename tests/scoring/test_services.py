@@ -279,10 +279,19 @@ def test_reminders_go_to_jurors_with_missing_sheets(
     for entry in entries:
         save(juror, entry, criteria, "5", "5")
 
-    sent = services.send_reminders(category=entries[0].category)
+    mailing = services.request_reminders(category=entries[0].category, by=juror)
 
+    sent = services.send_reminders(mailing=mailing)
+
+    mailing.refresh_from_db()
     assert sent == 1
     assert mail.outbox[0].to == [second_juror.email]
+    assert (mailing.status, mailing.recipients, mailing.sent, mailing.progress) == (
+        "done",
+        1,
+        1,
+        100,
+    )
 
 
 def test_reminder_mail_is_plain_text_not_html_escaped(juror, entries, criteria, during_scoring):
@@ -290,7 +299,7 @@ def test_reminder_mail_is_plain_text_not_html_escaped(juror, entries, criteria, 
     category.name = "Kraków & okolice"
     category.save()
 
-    services.send_reminders(category=category)
+    services.send_reminders(mailing=services.request_reminders(category=category, by=juror))
 
     assert "Kraków & okolice" in mail.outbox[0].body
     assert "&amp;" not in mail.outbox[0].body

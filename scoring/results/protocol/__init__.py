@@ -6,15 +6,15 @@ the language of whoever asked for it, so neither can drift from what the jury co
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import IO
 
-from django.core.files import File
 from django.core.files.storage import storages
 from django.utils import translation
 from django.utils.text import slugify
+
+from competition.jobs import save_private_file
 
 from ...models import ProtocolExport, ResultSnapshot
 from .content import ProtocolContent, build_content, iter_scores
@@ -80,16 +80,6 @@ def has_file(export: ProtocolExport, kind: str) -> bool:
     )
 
 
-def _store(name: str, write: Callable[[IO[bytes]], None]) -> None:
-    # Written to a local temporary file first: the writers seek, an object store does not.
-    storage = storages["private"]
-    with tempfile.TemporaryFile() as local:
-        write(local)
-        local.seek(0)
-        storage.delete(name)
-        storage.save(name, File(local, name=name))
-
-
 def download_name(snapshot: ResultSnapshot, kind: str = XLSX) -> str:
     edition = snapshot.payload["edition"]
     competition = slugify(snapshot.payload["competition"])
@@ -99,25 +89,18 @@ def download_name(snapshot: ResultSnapshot, kind: str = XLSX) -> str:
 def build(export: ProtocolExport, *, language: str = DEFAULT_LANGUAGE) -> ProtocolExport:
     """Write the workbook and the PDF for `export`, recording progress so the page can show it."""
     workbook, pdf = file_path(export, XLSX), file_path(export, PDF)
-    ProtocolExport.objects.filter(pk=export.pk).update(status=ProtocolExport.Status.RUNNING)
 
     def progress(percent: int) -> None:
         # The workbook is the first 90 per cent, the PDF the rest.
-        ProtocolExport.objects.filter(pk=export.pk).update(progress=percent * 9 // 10)
+        export.mark(progress=percent * 9 // 10)
 
-    try:
-        _store(
-            workbook,
-            lambda f: write_protocol(export.snapshot, f, progress, language=language),
+    def work() -> dict:
+        save_private_file(
+            workbook, lambda f: write_protocol(export.snapshot, f, progress, language=language)
         )
-        _store(pdf, lambda f: write_pdf(export.snapshot, f, language=language))
-    except Exception as error:  # recorded for the organiser, then re-raised for the task log
-        ProtocolExport.objects.filter(pk=export.pk).update(
-            status=ProtocolExport.Status.FAILED, error=str(error)
-        )
-        raise
-    ProtocolExport.objects.filter(pk=export.pk).update(
-        status=ProtocolExport.Status.DONE, progress=100, file_name=PurePosixPath(workbook).name
-    )
+        save_private_file(pdf, lambda f: write_pdf(export.snapshot, f, language=language))
+        return {"file_name": PurePosixPath(workbook).name}
+
+    export.run(work)
     export.refresh_from_db()
     return export

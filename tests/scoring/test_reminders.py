@@ -1,0 +1,99 @@
+"""Reminder mailings are sent by the worker, one counted message at a time, and watched."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from scoring.models import ReminderMailing
+
+pytestmark = pytest.mark.django_db
+
+
+def test_chair_reminds_and_sees_the_mailing_with_its_count(
+    client, chair, juror, entries, during_scoring
+):
+    client.force_login(chair)
+
+    client.post(reverse("scoring:remind", args=[entries[0].category_id]))
+    page = client.get(reverse("scoring:matrix", args=[entries[0].category_id]))
+
+    mailing = ReminderMailing.objects.get()
+    assert (mailing.status, mailing.recipients, mailing.sent) == ("done", 2, 2)
+    assert mailing.requested_by == chair
+    assert len(mail.outbox) == 2
+    html = page.content.decode()
+    assert "Wysyłki przypomnień" in html
+    assert "wysłano 2 z 2 wiadomości" in html
+    assert reverse("scoring:reminders_status", args=[mailing.pk]) in html
+
+
+def test_organiser_sees_the_mailing_on_the_editions_results(
+    client, organiser, juror, entries, during_scoring
+):
+    client.force_login(organiser)
+    category = entries[0].category
+
+    client.post(reverse("scoring:remind", args=[category.pk]))
+    page = client.get(reverse("scoring:edition_results", args=[category.edition_id]))
+
+    text = " ".join(strip_tags(page.content.decode()).split())
+    assert f"{category.name} — zakończono (100%) — wysłano 1 z 1 wiadomości" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [
+        ("anonymous", False),
+        ("applicant", False),
+        ("other_applicant", False),
+        ("juror", False),
+        ("other_juror", False),
+        ("chair", True),
+        ("organiser", True),
+    ],
+)
+def test_reminders_status_for_each_role(client, request, chair, juror, entries, name, allowed):
+    mailing = ReminderMailing.objects.create(category=entries[0].category, requested_by=chair)
+    if name != "anonymous":
+        client.force_login(request.getfixturevalue(name))
+
+    response = client.get(reverse("scoring:reminders_status", args=[mailing.pk]))
+
+    if allowed:
+        assert response.json() == {"status": "queued", "label": "w kolejce", "progress": 0}
+    else:
+        assert response.status_code in (302, 404)
+
+
+@pytest.mark.parametrize("name", ["applicant", "juror", "other_juror"])
+def test_remind_refused_to_others_sends_and_records_nothing(
+    client, request, chair, entries, during_scoring, name
+):
+    client.force_login(request.getfixturevalue(name))
+
+    response = client.post(reverse("scoring:remind", args=[entries[0].category_id]))
+
+    assert response.status_code == 404
+    assert not ReminderMailing.objects.exists()
+    assert mail.outbox == []
+
+
+def test_mailing_of_a_killed_worker_shows_failed(client, chair, entries):
+    mailing = ReminderMailing.objects.create(
+        category=entries[0].category, requested_by=chair, status=ReminderMailing.Status.RUNNING
+    )
+    client.force_login(chair)
+    later = timezone.now() + dt.timedelta(seconds=settings.EXPORT_STALE_SECONDS + 1)
+
+    with time_machine.travel(later, tick=False):
+        status = client.get(reverse("scoring:reminders_status", args=[mailing.pk])).json()
+
+    assert status["status"] == "failed"
