@@ -62,9 +62,12 @@ class BackgroundJob(models.Model):
 
     Status = JobStatus
 
+    # Empty for work the scheduled job asked for (the reminders before scoring closes).
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("requested by"),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -373,6 +374,39 @@ def request_reminders(*, category: Category, by) -> ReminderMailing:
         extra={"mailing_id": mailing.pk, "category_id": category.pk, "by": by.pk},
     )
     return mailing
+
+
+def due_reminders(*, now: dt.datetime | None = None) -> list[ReminderMailing]:
+    """The scheduled reminders: one mailing a day per category while its scoring closes soon.
+
+    Run each morning (deploy/systemd/judging-reminders.timer). A category gets a mailing when its
+    edition is in scoring, scoring closes within REMINDER_DAYS_BEFORE_CLOSE days, some juror has
+    a sheet missing, and no mailing (by hand or scheduled) went out for it since midnight in
+    Warsaw. The worker sends them (`send_reminders_task`).
+    """
+    now = now or timezone.now()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    soon = now + dt.timedelta(days=settings.REMINDER_DAYS_BEFORE_CLOSE)
+    categories = Category.objects.filter(
+        edition__scoring_opens_at__lte=now,
+        edition__scoring_closes_at__gt=now,
+        edition__scoring_closes_at__lte=soon,
+    ).select_related("edition")
+    sent_today = set(
+        ReminderMailing.objects.filter(requested_at__gte=midnight).values_list(
+            "category_id", flat=True
+        )
+    )
+    mailings = []
+    for category in categories:
+        if category.pk in sent_today or not lifecycle.allowed(
+            Action.REMIND_JURORS, category.edition, at=now
+        ):
+            continue
+        if jurors_missing_sheets(category):
+            mailings.append(ReminderMailing.objects.create(category=category, requested_by=None))
+    logger.info("scheduled reminders", extra={"mailings": len(mailings)})
+    return mailings
 
 
 def send_reminders(*, mailing: ReminderMailing) -> int:

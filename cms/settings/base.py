@@ -234,6 +234,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # A protocol export whose progress has not moved for this long is taken for dead (its worker
 # was killed) and shown as failed, so the organiser can ask again.
 EXPORT_STALE_SECONDS = 900
+# The scheduled job reminds jurors with missing sheets daily once scoring closes within this many
+# days (`manage.py send_due_reminders`, deploy/systemd/judging-reminders.timer).
+REMINDER_DAYS_BEFORE_CLOSE = 3
 # /health/ reports tasks that waited longer than this for a worker.
 HEALTH_TASK_MAX_WAIT_SECONDS = 600
 # A load balancer probes the app servers directly, over plain HTTP (SECURE_SSL_REDIRECT).

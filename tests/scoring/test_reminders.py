@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from scoring import services
 from scoring.models import ReminderMailing
+from tests.factories import BASE
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +101,65 @@ def test_mailing_of_a_killed_worker_shows_failed(client, chair, entries):
         status = client.get(reverse("scoring:reminders_status", args=[mailing.pk])).json()
 
     assert status["status"] == "failed"
+
+
+# The scheduled reminders ---------------------------------------------------------------------
+
+CLOSING_SOON = BASE + dt.timedelta(days=63)  # scoring closes on day 65
+
+
+def test_due_reminders_once_a_day_while_scoring_closes_soon(juror, entries):
+    with time_machine.travel(CLOSING_SOON, tick=False):
+        first = services.due_reminders()
+        again = services.due_reminders()
+    with time_machine.travel(CLOSING_SOON + dt.timedelta(days=1), tick=False):
+        next_day = services.due_reminders()
+
+    assert [m.category for m in first] == [entries[0].category]
+    assert first[0].requested_by is None
+    assert again == []
+    assert len(next_day) == 1
+
+
+def test_due_reminders_none_far_from_the_close_or_after_it(juror, entries):
+    with time_machine.travel(BASE + dt.timedelta(days=50), tick=False):
+        early = services.due_reminders()
+    with time_machine.travel(BASE + dt.timedelta(days=66), tick=False):
+        late = services.due_reminders()
+
+    assert (early, late) == ([], [])
+
+
+def test_due_reminders_none_when_every_sheet_is_in(juror, entries, criteria):
+    with time_machine.travel(CLOSING_SOON, tick=False):
+        for entry in entries:
+            services.save_score_sheet(
+                juror=juror,
+                entry=entry,
+                scores={str(c.pk): "5" for c in criteria},
+                justification="Uzasadnienie oceny.",
+                version=0,
+                submit=True,
+            )
+
+        assert services.due_reminders() == []
+
+
+def test_due_reminders_skip_a_category_reminded_by_hand_today(client, chair, juror, entries):
+    with time_machine.travel(CLOSING_SOON, tick=False):
+        client.force_login(chair)
+        client.post(reverse("scoring:remind", args=[entries[0].category_id]))
+
+        assert services.due_reminders() == []
+
+
+def test_send_due_reminders_command_mails_the_jurors(juror, chair, entries):
+    out = io.StringIO()
+
+    with time_machine.travel(CLOSING_SOON, tick=False):
+        call_command("send_due_reminders", stdout=out)
+
+    mailing = ReminderMailing.objects.get()
+    assert out.getvalue().strip() == "1 reminder mailing(s) queued"
+    assert (mailing.status, mailing.sent) == ("done", 2)
+    assert sorted(m.to[0] for m in mail.outbox) == [chair.email, juror.email]
