@@ -14,15 +14,21 @@ import base64
 import hashlib
 import hmac
 import re
+import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.text import slugify
 
+from competition.jobs import save_private_file
 from scoring.models import ResultSnapshot
 from scoring.results.snapshot import CategoryOutcome, Laureate, Snapshot
+
+from .models import DiplomaArchive
 
 CODE = re.compile(r"^(?P<snapshot>\d{1,9})-(?P<entry>\d{1,12})-(?P<check>[A-Z2-7]{6})$")
 # Polish typesetting: a one-letter word ("w", "z", "i") never ends a line.
@@ -128,3 +134,40 @@ def pdf(diplomas: list[Diploma], *, verify_url, language: str = "pl") -> bytes:
         ]
         html = render_to_string("cms/diploma_pdf.html", {"pages": pages})
     return HTML(string=html).write_pdf()
+
+
+def archive_path(archive: DiplomaArchive) -> str:
+    """The zip's name in the "private" storage (a disk, or an object store in production)."""
+    return f"diplomas/diplomas-{archive.pk}.zip"
+
+
+def open_archive(archive: DiplomaArchive):
+    return storages["private"].open(archive_path(archive), "rb")
+
+
+def archive_download_name(archive: DiplomaArchive) -> str:
+    edition = archive.snapshot.edition
+    return f"dyplomy-{slugify(edition.competition.code)}-{edition.year}.zip"
+
+
+def build_archive(archive: DiplomaArchive, *, site_url: str, language: str = "pl") -> None:
+    """One PDF a diploma in a zip, progress counted per diploma for the page to show."""
+    items = diplomas_of(archive.snapshot)
+    base = site_url.rstrip("/")
+
+    def verify_url(code: str) -> str:
+        return base + reverse("verification", args=[code])
+
+    def write(target) -> None:
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as bundle:
+            for done, diploma in enumerate(items, start=1):
+                bundle.writestr(
+                    diploma.filename, pdf([diploma], verify_url=verify_url, language=language)
+                )
+                archive.mark(progress=done * 99 // len(items))
+
+    def work() -> dict:
+        save_private_file(archive_path(archive), write)
+        return {"file_name": archive_path(archive).rsplit("/", 1)[-1]}
+
+    archive.run(work)

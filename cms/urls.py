@@ -49,6 +49,10 @@ urlpatterns += i18n_patterns(
     path("weryfikacja/", views.verification_search, name="verification_search"),
     path("weryfikacja/<str:code>/", views.verification, name="verification"),
     path("dyplomy/<int:pk>/", views.diplomas_pdf, name="diplomas_pdf"),
+    path("dyplomy/<int:pk>/lista/", views.diplomas_page, name="diplomas_page"),
+    path("dyplomy/<int:pk>/zip/", views.request_diplomas, name="diplomas_request"),
+    path("dyplomy/archiwum/<int:pk>/status/", views.diplomas_status, name="diplomas_status"),
+    path("dyplomy/archiwum/<int:pk>/", views.diplomas_zip, name="diplomas_zip"),
     path("dyplomy/<int:pk>/<int:entry>/", views.diploma_pdf, name="diploma_pdf"),
     # Wagtail's own front-end login skips allauth's rules (confirmed e-mail, rate limits):
     # private pages send visitors to allauth's login instead (WAGTAIL_FRONTEND_LOGIN_URL).

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from wagtail.models import Locale, Page
 
 from competition.models import Edition
@@ -19,6 +23,10 @@ from scoring.permissions import is_organiser
 
 from . import diplomas, opendata
 from .forms import SearchForm, VerificationForm
+from .models import DiplomaArchive
+from .tasks import build_diplomas_task
+
+logger = logging.getLogger("judging.cms")
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -190,3 +198,64 @@ def diploma_pdf(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
     if not found:
         raise Http404
     return _pdf_response(request, found, found[0].filename)
+
+
+@login_required
+def diplomas_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organiser's diplomas of a published snapshot: one by one, all in a PDF, or a zip."""
+    snapshot = _organiser_snapshot(request, pk)
+    archives = snapshot.diploma_archives.all()
+    archives.fail_stale()
+    return render(
+        request,
+        "cms/diplomas.html",
+        {
+            "snapshot": snapshot,
+            "diplomas": diplomas.diplomas_of(snapshot),
+            "archives": archives.select_related("requested_by")[:10],
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_diplomas(request: HttpRequest, pk: int) -> HttpResponse:
+    """All diplomas of a published snapshot as a zip, built by the worker; the page shows it."""
+    snapshot = _organiser_snapshot(request, pk)
+    archive = DiplomaArchive.objects.create(snapshot=snapshot, requested_by=request.user)
+    logger.info(
+        "diplomas requested",
+        extra={"archive_id": archive.pk, "snapshot_id": snapshot.pk, "by": request.user.pk},
+    )
+    build_diplomas_task.enqueue(
+        archive.pk, request.build_absolute_uri("/"), translation.get_language() or "pl"
+    )
+    messages.success(request, _("The diplomas are being prepared."))
+    return redirect("diplomas_page", pk=snapshot.pk)
+
+
+def _organiser_archive(request: HttpRequest, pk: int) -> DiplomaArchive:
+    if not is_organiser(request.user):
+        raise Http404
+    DiplomaArchive.objects.filter(pk=pk).fail_stale()
+    return get_object_or_404(
+        DiplomaArchive.objects.select_related("snapshot__edition__competition"), pk=pk
+    )
+
+
+@login_required
+def diplomas_status(request: HttpRequest, pk: int) -> JsonResponse:
+    return JsonResponse(_organiser_archive(request, pk).status_payload())
+
+
+@login_required
+def diplomas_zip(request: HttpRequest, pk: int) -> FileResponse:
+    archive = _organiser_archive(request, pk)
+    if archive.status != DiplomaArchive.Status.DONE:
+        raise Http404
+    return FileResponse(
+        diplomas.open_archive(archive),
+        as_attachment=True,
+        filename=diplomas.archive_download_name(archive),
+        content_type="application/zip",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .competitions import CompetitionPage, EditionPage
 from .content import StandardPage
+from .diplomas import DiplomaArchive
 from .home import HomePage
 from .news import NewsIndexPage, NewsPage
 from .results import AnnouncementPage, ArchivePage, LaureateImage, LaureatePage
@@ -12,6 +13,7 @@ __all__ = [
     "AnnouncementPage",
     "ArchivePage",
     "CompetitionPage",
+    "DiplomaArchive",
     "EditionPage",
     "HomePage",
     "LaureateImage",
