@@ -13,9 +13,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
-from competition.models import Edition
+from competition.models import Duty, Edition
 from scoring.models import ResultSnapshot
-from scoring.permissions import is_organiser
+from scoring.permissions import organised
 
 from . import diplomas, opendata
 from .forms import SearchForm, VerificationForm
@@ -156,10 +156,10 @@ def verification_search(request: HttpRequest) -> HttpResponse:
 
 
 def _organiser_snapshot(request: HttpRequest, pk: int):
-    if not is_organiser(request.user):
-        raise Http404
+    """A published snapshot of a competition the user's team sees results of; 404 otherwise."""
+    snapshots = ResultSnapshot.objects.select_related("edition__competition")
     return get_object_or_404(
-        ResultSnapshot.objects.select_related("edition__competition"),
+        organised(snapshots, request.user, Duty.RESULTS),
         pk=pk,
         edition__published_at__isnull=False,
     )

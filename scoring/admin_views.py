@@ -37,7 +37,8 @@ from wagtail.admin.views.generic import (
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from competition.models import Category, Criterion, Edition
+from cms.admin_scope import TeamScopedViewMixin
+from competition.models import Category, Criterion, Duty, Edition
 
 from . import conflicts, permissions, services
 from .admin_forms import AppointForm, InviteForm, LateConflictForm, LiftRecusalForm
@@ -127,6 +128,15 @@ class AppointmentPermissionMixin(PermissionCheckedMixin):
         return ModelPermissionPolicy(CategoryUserObjectPermission)
 
 
+def _jury_categories(request, action: str):
+    """Categories of the user's competitions; changing a jury needs the team's jury duty."""
+    return permissions.organised(
+        Category.objects.select_related("edition__competition"),
+        request.user,
+        None if action == "view" else Duty.RUN_JURY,
+    )
+
+
 class CategoryJuryFilterSet(WagtailFilterSet):
     edition = _edition_filter("edition")
 
@@ -135,7 +145,7 @@ class CategoryJuryFilterSet(WagtailFilterSet):
         fields = ["edition"]
 
 
-class JuryIndexView(AppointmentPermissionMixin, IndexView):
+class JuryIndexView(TeamScopedViewMixin, AppointmentPermissionMixin, IndexView):
     """Categories with their jurors and chair; the juries of a page come in one query."""
 
     model = Category
@@ -148,7 +158,7 @@ class JuryIndexView(AppointmentPermissionMixin, IndexView):
     paginate_by = 20
 
     def get_base_queryset(self):
-        return Category.objects.select_related("edition__competition")
+        return _jury_categories(self.request, "view")
 
     @cached_property
     def columns(self):
@@ -190,7 +200,7 @@ class CategoryJuryView(AppointmentPermissionMixin, WagtailAdminTemplateMixin, Te
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.category = get_object_or_404(
-            Category.objects.select_related("edition__competition"), pk=kwargs["pk"]
+            _jury_categories(request, self.permission_required), pk=kwargs["pk"]
         )
 
     def get_page_subtitle(self):
@@ -349,9 +359,7 @@ class JurorActionView(AppointmentPermissionMixin, View):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.category = get_object_or_404(
-            Category.objects.select_related("edition__competition"), pk=kwargs["pk"]
-        )
+        self.category = get_object_or_404(_jury_categories(request, "change"), pk=kwargs["pk"])
         self.juror = get_object_or_404(permissions.jurors_of(self.category), pk=kwargs["user_pk"])
 
     def done(self):
@@ -516,8 +524,9 @@ class LiftRecusalView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVie
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
+        recusals = Recusal.objects.select_related("juror", "entry")
         self.recusal = get_object_or_404(
-            Recusal.objects.select_related("juror", "entry"), pk=kwargs["pk"]
+            permissions.organised(recusals, request.user, Duty.RUN_JURY), pk=kwargs["pk"]
         )
 
     def get(self, request, *args, **kwargs):
@@ -590,6 +599,9 @@ class LateConflictView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVi
             {"url": reverse("conflicts:index"), "label": _("Conflicts of interest")},
             {"url": "", "label": self.get_page_title()},
         ]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(cancel_url=reverse("conflicts:index"), **kwargs)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from competition import lifecycle
 from competition.lifecycle import Action
-from competition.models import Category
+from competition.models import Category, Duty
 from entries.models import Attachment, Entry, EntryStatus
 from entries.views import attachment_response
 
@@ -261,7 +261,10 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair (from the matrix) or an organiser (from the edition's results) reminds."""
     category = get_object_or_404(Category.objects.select_related("edition"), pk=pk)
     chair = permissions.is_chair(request.user, category)
-    if not (chair or permissions.is_organiser(request.user)):
+    organiser = permissions.is_organiser(
+        request.user, category.edition.competition_id, Duty.RUN_JURY
+    )
+    if not (chair or organiser):
         raise Http404
     verdict = lifecycle.verdict(Action.REMIND_JURORS, category.edition)
     if verdict:

@@ -87,8 +87,8 @@ def test_admin_menu_groups_models_under_competitions(client, organiser):
     assert reverse("institutions:index") in body
 
 
-def test_admin_creates_competition(client, organiser):
-    client.force_login(organiser)
+def test_admin_creates_competition(client, admin_user):
+    client.force_login(admin_user)
 
     response = client.post(
         reverse("competitions:add"),
