@@ -7,7 +7,6 @@ from collections import Counter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, router, transaction
-from django.db.models import Count
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -162,10 +161,7 @@ class TeamEditView(TeamSaveMixin, EditView):
 
 
 class TeamIndexView(IndexView):
+    default_ordering = "name"
+
     def get_base_queryset(self):
-        return (
-            super()
-            .get_base_queryset()
-            .prefetch_related("competitions")
-            .annotate(member_count=Count("group__user", distinct=True))
-        )
+        return super().get_base_queryset().prefetch_related("competitions", "group__user_set")

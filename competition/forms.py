@@ -84,7 +84,7 @@ class TeamForm(WagtailAdminModelForm):
                     "No accounts have the logins or e-mail addresses %(names)s.",
                     len(unknown),
                 )
-                % {"names": ", ".join(f"“{name}”" for name in unknown)},
+                % {"names": ", ".join(_("“%(name)s”") % {"name": name} for name in unknown)},
                 code="unknown_members",
             )
         return list({found[name.casefold()].pk: found[name.casefold()] for name in names}.values())

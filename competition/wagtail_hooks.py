@@ -247,13 +247,19 @@ class InstitutionViewSet(DeclinedViewSet, ModelViewSet):
     ]
 
 
+def _members(team: Team) -> str:
+    people = sorted(team.group.user_set.all(), key=lambda user: user.get_username())
+    return ", ".join(user.get_full_name() or user.get_username() for user in people) or "—"
+
+
 def _duties(team: Team) -> str:
     return ", ".join(str(duty.label) for duty in Duty if team.has_duty(duty)) or "—"
 
 
-class TeamViewSet(ModelViewSet):
+class TeamViewSet(DeclinedViewSet, ModelViewSet):
     """Superusers make teams; team members never manage teams (no group is given the rights)."""
 
+    noun = nouns.TEAM
     model = Team
     add_view_class = admin_views.TeamCreateView
     edit_view_class = admin_views.TeamEditView
@@ -265,11 +271,11 @@ class TeamViewSet(ModelViewSet):
         "name",
         Column(
             "competitions",
-            label=_("competitions"),
+            label=_("Competitions"),
             accessor=lambda team: ", ".join(c.name for c in team.competitions.all()) or "—",
         ),
-        Column("member_count", label=_("members"), sort_key="member_count"),
-        Column("duties", label=_("permissions"), accessor=_duties),
+        Column("members", label=_("Members"), accessor=_members),
+        Column("duties", label=_("Permissions"), accessor=_duties),
     ]
     search_fields = ["name"]
     search_backend_name = None
@@ -339,6 +345,11 @@ def register_team_log_actions(actions):
     class TeamChanged(LogFormatter):
         label = _("Organiser team changed")
         message = _("Organiser team saved")
+
+        def format_message(self, log_entry):
+            # The history listings show the message only: what changed belongs in it.
+            changes = self.format_comment(log_entry)
+            return f"{self.message}: {changes}" if changes else str(self.message)
 
         def format_comment(self, log_entry):
             parts = []
