@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.formats import number_format
@@ -418,7 +419,23 @@ class RemoveChairView(JurorActionView):
 
 class JurorProfileIndexView(IndexView):
     def get_base_queryset(self):
-        return JurorProfile.objects.select_related("user", "affiliation").order_by("user__username")
+        profiles = JurorProfile.objects.select_related("user", "affiliation")
+        return permissions.juror_profiles_for(self.request.user, profiles).order_by(
+            "user__username"
+        )
+
+
+class JurorProfileScopeMixin:
+    """A profile of a juror of another team's competitions is not found (edit, history)."""
+
+    def get_object(self, *args, **kwargs):
+        profile = super().get_object(*args, **kwargs)
+        if profile is None:  # the add view
+            return profile
+        profiles = JurorProfile.objects.filter(pk=profile.pk)
+        if not permissions.juror_profiles_for(self.request.user, profiles).exists():
+            raise Http404
+        return profile
 
 
 # Conflicts of interest ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm, get_objects_for_user, get_users_with_perms, remove_perm
 
@@ -221,6 +221,18 @@ def juries_of(categories) -> dict[int, Jury]:
         else:
             jury.chairs.append(grant.user)
     return juries
+
+
+def juror_profiles_for(user, profiles: QuerySet) -> QuerySet:
+    """Profiles of the jurors of the user's competitions, and of people on no jury yet (a profile
+    is often made before the appointment); superusers see every profile."""
+    if user.is_authenticated and user.is_superuser:
+        return profiles
+    appointed = CategoryUserObjectPermission.objects.filter(permission__codename=SCORE)
+    ours = organised(appointed, user)
+    return profiles.filter(
+        Q(user__in=ours.values("user_id")) | ~Q(user__in=appointed.values("user_id"))
+    )
 
 
 def appointed_people(organiser=None) -> QuerySet:

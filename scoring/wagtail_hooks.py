@@ -147,6 +147,13 @@ class JurorProfileViewSet(DeclinedViewSet, LimitedModelViewSet):
     search_backend_name = None
     panels = [FieldPanel("user"), FieldPanel("affiliation"), FieldPanel("feminine_titles")]
 
+    def construct_view(self, view_class, **kwargs):
+        if view_class is not self.index_view_class and hasattr(view_class, "get_object"):
+            view_class = type(
+                view_class.__name__, (admin_views.JurorProfileScopeMixin, view_class), {}
+            )
+        return super().construct_view(view_class, **kwargs)
+
 
 class RecusalViewSet(TeamScopedViewSet, DeclinedViewSet, LimitedModelViewSet):
     """Conflicts are declared by jurors or found from affiliations; organisers only lift them."""

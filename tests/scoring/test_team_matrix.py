@@ -17,7 +17,7 @@ from cms.models import AnnouncementPage
 from competition.models import Edition
 from entries.models import Attachment, Entry
 from scoring import permissions, services
-from scoring.models import ProtocolExport, Recusal, ScoreSheetAudit
+from scoring.models import JurorProfile, ProtocolExport, Recusal, ScoreSheetAudit
 from tests.conftest import close_response
 from tests.factories import UserFactory
 from tests.scoring.conftest import DURING_SCORING
@@ -52,6 +52,7 @@ def run(category, criteria, entries, juror, chair, organiser, client):
         "attachment": attachment,
         "juror": juror,
         "recusal": Recusal.objects.get(),
+        "profile": JurorProfile.objects.create(user=juror),
         "audit": ScoreSheetAudit.objects.first(),
         "snapshot": snapshot,
         "export": ProtocolExport.objects.get(),
@@ -74,6 +75,8 @@ def read_urls(run) -> dict[str, str]:
         "category edit": reverse("categories:edit", args=[category.pk]),
         "criterion edit": reverse("criteria:edit", args=[category.edition.criteria.first().pk]),
         "jury of the category": reverse("jury_appointments:category", args=[category.pk]),
+        "juror profile edit": reverse("juror_profiles:edit", args=[run["profile"].pk]),
+        "juror profile history": reverse("juror_profiles:history", args=[run["profile"].pk]),
         "conflict inspect": reverse("conflicts:inspect", args=[run["recusal"].pk]),
         "audit inspect": reverse("score_sheet_audit:inspect", args=[run["audit"].pk]),
         "category results": reverse("scoring:results", args=[category.pk]),
@@ -96,6 +99,7 @@ def listing_urls() -> list[str]:
         reverse("categories:index"),
         reverse("criteria:index"),
         reverse("jury_appointments:index"),
+        reverse("juror_profiles:index"),
         reverse("conflicts:index"),
         reverse("conflicts:record"),
         reverse("score_sheet_audit:index"),
@@ -135,6 +139,7 @@ def test_other_organiser_reads_nothing_of_another_teams_competition(client, run,
     assert {url: run["entry"].title in html for url, html in shown.items()} == dict.fromkeys(
         shown, False
     )
+    assert run["juror"].email not in shown[reverse("juror_profiles:index")]
 
 
 def test_other_organiser_menus_offer_nothing_of_another_teams_competition(
