@@ -2,7 +2,8 @@
 
 `TeamScopedViewSet` is mixed into every viewset whose rows belong to a competition: listings,
 filters and form choices are narrowed, and a row of another team's competition is not found
-(404) by any view of the viewset (edit, inspect, delete, history, usage, copy).
+(404) by any view of the viewset (edit, inspect, delete, history, usage, copy), nor by a
+snippet's chooser (`TeamScopedChooserViewSet`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.http import Http404
 from django.utils.functional import cached_property
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 
 from competition.models import Duty
 from scoring import permissions
@@ -72,4 +74,23 @@ class TeamScopedViewSet:
             (TeamScopedViewMixin, view_class),
             {"team_duties": self.team_duties},
         )
+        return super().construct_view(view_class, **kwargs)
+
+
+class TeamScopedChooserMixin:
+    """The chooser lists, finds and returns only rows of the user's competitions."""
+
+    def get_object_list(self):
+        return permissions.organised(super().get_object_list(), self.request.user)
+
+    def get_object(self, pk):
+        return permissions.organised(self.model_class.objects, self.request.user).get(pk=pk)
+
+    def get_objects(self, pks):
+        return permissions.organised(super().get_objects(pks), self.request.user)
+
+
+class TeamScopedChooserViewSet(SnippetChooserViewSet):
+    def construct_view(self, view_class, **kwargs):
+        view_class = type(view_class.__name__, (TeamScopedChooserMixin, view_class), {})
         return super().construct_view(view_class, **kwargs)

@@ -14,7 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms import nouns
-from cms.admin_scope import TeamScopedViewSet
+from cms.admin_scope import TeamScopedChooserViewSet, TeamScopedViewSet
 from cms.nouns import DeclinedViewSet
 from competition.models import Duty
 
@@ -34,6 +34,7 @@ class EntryViewSet(TeamScopedViewSet, DeclinedViewSet, SnippetViewSet):
     """A snippet viewset because snippets' listings carry bulk actions (the formal check)."""
 
     team_duties = {"change": Duty.FORMAL_CHECK}
+    chooser_viewset_class = TeamScopedChooserViewSet
 
     noun = nouns.ENTRY
 

@@ -85,6 +85,7 @@ def read_urls(run) -> dict[str, str]:
         "protocol workbook": reverse("scoring:protocol_download", args=[run["export"].pk]),
         "protocol PDF": reverse("scoring:protocol_download_pdf", args=[run["export"].pk]),
         "entries export": reverse("entry_spreadsheets:export") + f"?edition={edition.pk}",
+        "entry chosen": reverse("wagtailsnippetchoosers_entries_entry:chosen", args=[entry.pk]),
     }
 
 
@@ -104,6 +105,8 @@ def listing_urls() -> list[str]:
         reverse("conflicts:record"),
         reverse("score_sheet_audit:index"),
         reverse("cms_announcements"),
+        reverse("wagtailsnippetchoosers_entries_entry:choose"),
+        reverse("wagtailsnippetchoosers_entries_entry:choose_results") + "?q=E",
     ]
 
 
