@@ -160,6 +160,11 @@ class TeamEditView(TeamSaveMixin, EditView):
     pass
 
 
+class TeamDeleteView(ProtectedDeleteView):
+    def delete_action(self):
+        services.delete_team(team=self.object, by=self.request.user)
+
+
 class TeamIndexView(IndexView):
     default_ordering = "name"
 

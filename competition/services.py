@@ -139,6 +139,22 @@ def save_team(*, team: Team, members, competitions, by) -> Team:
     return team
 
 
+@transaction.atomic
+def delete_team(*, team: Team, by) -> None:
+    """The team goes with its group: its former members keep no permission it gave them."""
+    group = team.group
+    log(
+        instance=team,
+        action="wagtail.delete",
+        user=by,
+        deleted=True,
+        data={"members": sorted(group.user_set.values_list("username", flat=True))},
+    )
+    team.delete()
+    group.delete()  # GroupPagePermission rows go with it (CASCADE)
+    logger.info("team deleted", extra={"team_id": team.pk, "by": getattr(by, "pk", None)})
+
+
 # The organiser's phase actions -----------------------------------------------------------------
 # Freezing makes the snapshot, so it lives with the results (scoring.results.freeze_results);
 # publishing and archiving only move the edition on, once the life cycle allows it.

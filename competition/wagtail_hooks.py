@@ -264,7 +264,7 @@ class TeamViewSet(DeclinedViewSet, ModelViewSet):
     add_view_class = admin_views.TeamCreateView
     edit_view_class = admin_views.TeamEditView
     index_view_class = admin_views.TeamIndexView
-    delete_view_class = ProtectedDeleteView
+    delete_view_class = admin_views.TeamDeleteView
     icon = "group"
     menu_label = _("Organiser teams")
     list_display = [

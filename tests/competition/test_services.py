@@ -12,7 +12,7 @@ from wagtail.models import GroupPagePermission, ModelLogEntry
 
 from cms import services as cms_services
 from competition.models import Competition, Team
-from competition.services import save_team
+from competition.services import delete_team, save_team
 from tests.factories import CompetitionFactory, EditionFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +92,19 @@ def test_renaming_team_renames_its_group():
 
     team.group.refresh_from_db()
     assert team.group.name == "Zespół B"
+
+
+def test_delete_team_takes_its_group_and_permissions_with_it():
+    member = UserFactory(username="byly-czlonek")
+    team = TeamFactory(members=[member], competitions=[CompetitionFactory()])
+    group_pk = team.group.pk
+
+    delete_team(team=team, by=None)
+
+    member = type(member).objects.get(pk=member.pk)
+    assert not Team.objects.exists()
+    assert not Group.objects.filter(pk=group_pk).exists()
+    assert not member.has_perm("wagtailadmin.access_admin")
 
 
 # Page permissions (cms.services.grant_team_pages, on every save) ------------------------------

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.users.models import UserProfile
 
@@ -520,3 +521,14 @@ def test_other_organiser_adds_edition_only_to_their_competition(client, other_or
 
     assert response.status_code == 200
     assert not Edition.objects.filter(competition=theirs).exists()
+
+
+def test_superuser_deletes_team_with_its_group(client, admin_user):
+    team = TeamFactory(name="Do usunięcia")
+    client.force_login(admin_user)
+
+    response = client.post(reverse("organiser_teams:delete", args=[team.pk]))
+
+    assert response.status_code == 302
+    assert not Team.objects.exists()
+    assert not Group.objects.filter(name="Do usunięcia").exists()
