@@ -128,7 +128,6 @@ def build_site() -> None:
         title="Deklaracja dostępności",
         body=ACCESSIBILITY,
     )
-    services.grant_page_drafting(home=home)
     _translate_tree(home)
 
 

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Locale, Page
 
-from competition.models import Edition
+from competition.models import Duty, Edition
 from scoring.models import ResultSnapshot
-from scoring.permissions import is_organiser
+from scoring.permissions import organised
 
 from . import diplomas, opendata
 from .forms import SearchForm, VerificationForm
@@ -164,10 +164,10 @@ def verification_search(request: HttpRequest) -> HttpResponse:
 
 
 def _organiser_snapshot(request: HttpRequest, pk: int):
-    if not is_organiser(request.user):
-        raise Http404
+    """A published snapshot of a competition the user's team sees results of; 404 otherwise."""
+    snapshots = ResultSnapshot.objects.select_related("edition__competition")
     return get_object_or_404(
-        ResultSnapshot.objects.select_related("edition__competition"),
+        organised(snapshots, request.user, Duty.RESULTS),
         pk=pk,
         edition__published_at__isnull=False,
     )
@@ -235,12 +235,10 @@ def request_diplomas(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _organiser_archive(request: HttpRequest, pk: int) -> DiplomaArchive:
-    if not is_organiser(request.user):
-        raise Http404
-    DiplomaArchive.objects.filter(pk=pk).fail_stale()
-    return get_object_or_404(
-        DiplomaArchive.objects.select_related("snapshot__edition__competition"), pk=pk
-    )
+    """An archive of a competition the user's team sees results of; 404 otherwise."""
+    archives = organised(DiplomaArchive.objects, request.user, Duty.RESULTS)
+    archives.filter(pk=pk).fail_stale()
+    return get_object_or_404(archives.select_related("snapshot__edition__competition"), pk=pk)
 
 
 @login_required

@@ -19,13 +19,14 @@ from wagtail.signals import page_published, page_unpublished
 from competition import lifecycle
 from competition import services as competition_services
 from competition.lifecycle import Action
-from competition.models import Edition
+from competition.models import Duty, Edition, Team
+from competition.services import team_saved
 from scoring.models import ResultSnapshot
-from scoring.permissions import is_organiser
+from scoring.permissions import is_organiser, organised
 
 from . import cache, services
 from .dashboard import EditionsPanel
-from .models import AnnouncementPage
+from .models import AnnouncementPage, CompetitionPage
 
 
 @hooks.register("on_serve_page")
@@ -37,6 +38,21 @@ def _invalidate(sender, **kwargs) -> None:
     cache.invalidate()
 
 
+def _team_saved(sender, team, **kwargs) -> None:
+    services.grant_team_pages(team=team)
+
+
+def _competition_page_saved(sender, instance, **kwargs) -> None:
+    """A new competition page (or its translation) is at once editable by the competition's teams."""
+    for team in Team.objects.filter(competitions=instance.competition_id).select_related("group"):
+        services.grant_team_pages(team=team)
+
+
+team_saved.connect(_team_saved, dispatch_uid="cms_team_pages")
+post_save.connect(
+    _competition_page_saved, sender=CompetitionPage, dispatch_uid="cms_competition_page_teams"
+)
+
 page_published.connect(_invalidate, dispatch_uid="cms_cache_published")
 page_unpublished.connect(_invalidate, dispatch_uid="cms_cache_unpublished")
 # Cached pages are answered before Wagtail checks privacy, so a new restriction clears them.
@@ -45,10 +61,11 @@ post_delete.connect(_invalidate, sender=PageViewRestriction, dispatch_uid="cms_c
 
 
 def announcements(request: HttpRequest) -> HttpResponse:
-    if not is_organiser(request.user):
+    if not is_organiser(request.user, duty=Duty.PUBLISH):
         raise PermissionDenied
     snapshots = (
-        ResultSnapshot.objects.filter(superseded_by__isnull=True)
+        organised(ResultSnapshot.objects, request.user, Duty.PUBLISH)
+        .filter(superseded_by__isnull=True)
         .select_related("edition__competition", "created_by")
         .order_by("-created_at")
     )
@@ -59,9 +76,10 @@ def announcements(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def create_announcement(request: HttpRequest, snapshot_pk: int) -> HttpResponse:
-    if not is_organiser(request.user):
+    if not is_organiser(request.user, duty=Duty.PUBLISH):
         raise PermissionDenied
-    snapshot = get_object_or_404(ResultSnapshot, pk=snapshot_pk)
+    snapshots = organised(ResultSnapshot.objects, request.user, Duty.PUBLISH)
+    snapshot = get_object_or_404(snapshots, pk=snapshot_pk)
     try:
         page = services.create_announcement(
             snapshot=snapshot, by=request.user, go_live_at=snapshot.edition.results_date
@@ -93,7 +111,7 @@ def announcement_urls():
 
 class OrganiserMenuItem(MenuItem):
     def is_shown(self, request):
-        return is_organiser(request.user)
+        return is_organiser(request.user, duty=Duty.PUBLISH)
 
 
 @hooks.register("register_admin_menu_item")
@@ -109,14 +127,16 @@ def announcements_menu_item():
 @hooks.register("construct_homepage_panels")
 def editions_panel(request, panels):
     if is_organiser(request.user):
-        panels.insert(0, EditionsPanel())
+        panels.insert(0, EditionsPanel(request.user))
 
 
 class ResultsMenu(Menu):
     """One item per edition that is not archived: its results, decisions and freezing."""
 
     def menu_items_for_request(self, request):
-        editions = Edition.objects.filter(archived_at__isnull=True).select_related("competition")
+        editions = organised(
+            Edition.objects.filter(archived_at__isnull=True), request.user, Duty.RESULTS
+        ).select_related("competition")
         return [
             MenuItem(
                 str(edition),
@@ -133,7 +153,7 @@ class ResultsMenu(Menu):
 
 class OrganiserSubmenuItem(SubmenuMenuItem):
     def is_shown(self, request):
-        return is_organiser(request.user) and super().is_shown(request)
+        return is_organiser(request.user, duty=Duty.RESULTS) and super().is_shown(request)
 
 
 @hooks.register("register_admin_menu_item")
@@ -145,9 +165,10 @@ def results_menu_item():
 
 def archive_edition(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation (archiving is final); POST archives."""
-    if not is_organiser(request.user):
+    if not is_organiser(request.user, duty=Duty.PUBLISH):
         raise PermissionDenied
-    edition = get_object_or_404(Edition.objects.select_related("competition"), pk=pk)
+    editions = organised(Edition.objects.select_related("competition"), request.user, Duty.PUBLISH)
+    edition = get_object_or_404(editions, pk=pk)
     verdict = lifecycle.verdict(Action.ARCHIVE, edition)
     if request.method == "POST":
         try:

@@ -93,6 +93,63 @@ class Competition(models.Model):
         return self.name
 
 
+class Duty(models.TextChoices):
+    """What a team may do for its competitions; viewing them comes with membership.
+
+    Each value is also the name of the team's flag for it.
+    """
+
+    SET_UP = "set_up", _("set up editions")
+    FORMAL_CHECK = "formal_check", _("formal check")
+    RUN_JURY = "run_jury", _("run the jury")
+    RESULTS = "results", _("see results and freeze")
+    PUBLISH = "publish", _("publish pages")
+
+
+class Team(models.Model):
+    """The people who run some competitions of the site ("zespół organizatora").
+
+    Members are the users of `group`: Wagtail's page permissions and Django's model permissions
+    are granted to groups, so the team keeps one and derives its permissions from the duties
+    (competition.services.save_team). Which competitions a member sees comes from the teams.
+    """
+
+    name = models.CharField(
+        _("name"), max_length=150, unique=True, validators=[validate_single_line]
+    )
+    group = models.OneToOneField(
+        "auth.Group",
+        on_delete=models.PROTECT,
+        related_name="team",
+        verbose_name=_("group of users"),
+        editable=False,
+    )
+    competitions = models.ManyToManyField(
+        Competition, related_name="teams", blank=True, verbose_name=_("competitions")
+    )
+    # One flag per Duty, named after its value, so a query asks `teams__<duty>=True`.
+    set_up = models.BooleanField(Duty.SET_UP.label, default=True)
+    formal_check = models.BooleanField(Duty.FORMAL_CHECK.label, default=True)
+    run_jury = models.BooleanField(Duty.RUN_JURY.label, default=True)
+    results = models.BooleanField(Duty.RESULTS.label, default=True)
+    publish = models.BooleanField(
+        Duty.PUBLISH.label,
+        default=True,
+        help_text=_("Drafts of the competition's pages; Wagtail's moderators approve them."),
+    )
+
+    class Meta:
+        verbose_name = _("organiser team")
+        verbose_name_plural = _("organiser teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def has_duty(self, duty: str) -> bool:
+        return bool(getattr(self, Duty(duty).value))
+
+
 class AggregationMethod(models.TextChoices):
     MEAN = "mean", _("mean of juror totals")
     MEDIAN = "median", _("median of juror totals")

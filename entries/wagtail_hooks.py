@@ -14,7 +14,9 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms import nouns
+from cms.admin_scope import TeamScopedChooserViewSet, TeamScopedViewSet
 from cms.nouns import DeclinedViewSet
+from competition.models import Duty
 
 from . import admin_views
 from .models import Entry
@@ -28,8 +30,11 @@ def _menu_item_for(permission: str) -> type[MenuItem]:
     return type("PermissionMenuItem", (MenuItem,), {"is_shown": is_shown})
 
 
-class EntryViewSet(DeclinedViewSet, SnippetViewSet):
+class EntryViewSet(TeamScopedViewSet, DeclinedViewSet, SnippetViewSet):
     """A snippet viewset because snippets' listings carry bulk actions (the formal check)."""
+
+    team_duties = {"change": Duty.FORMAL_CHECK}
+    chooser_viewset_class = TeamScopedChooserViewSet
 
     noun = nouns.ENTRY
 

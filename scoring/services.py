@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from competition import lifecycle
 from competition.lifecycle import Action
 from competition.mail import render_email
-from competition.models import Category, Criterion
+from competition.models import Category, Criterion, Duty
 from competition.tasks import send_email_task
 from entries.models import Entry, EntryStatus
 
@@ -172,7 +172,7 @@ def record_late_conflict(*, juror, entry: Entry, by, reason: str) -> Recusal:
     The juror's sheet leaves the ranking, so a confirmation made before no longer matches it
     and the category's awards must be confirmed again before the freeze.
     """
-    if not permissions.is_organiser(by):
+    if not permissions.is_organiser(by, entry.edition.competition_id, Duty.RUN_JURY):
         raise ValidationError(_("Only an organiser records a late conflict."), code="forbidden")
     reason = (reason or "").strip()
     if len(reason) < 10:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from competition import lifecycle
 from competition.lifecycle import Action
-from competition.models import Category
+from competition.models import Category, Duty
 from entries.models import Attachment, Entry, EntryStatus
 from entries.views import attachment_response
 
@@ -268,7 +268,10 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair (from the matrix) or an organiser (from the edition's results) reminds."""
     category = get_object_or_404(Category.objects.select_related("edition"), pk=pk)
     chair = permissions.is_chair(request.user, category)
-    if not (chair or permissions.is_organiser(request.user)):
+    organiser = permissions.is_organiser(
+        request.user, category.edition.competition_id, Duty.RUN_JURY
+    )
+    if not (chair or organiser):
         raise Http404
     verdict = lifecycle.verdict(Action.REMIND_JURORS, category.edition)
     if verdict:
@@ -285,10 +288,12 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def reminders_status(request: HttpRequest, pk: int) -> JsonResponse:
     """What the matrix and the edition's results poll while a reminder mailing is sent."""
-    mailing = get_object_or_404(ReminderMailing.objects.select_related("category"), pk=pk)
+    mailing = get_object_or_404(ReminderMailing.objects.select_related("category__edition"), pk=pk)
     if not (
         permissions.is_chair(request.user, mailing.category)
-        or permissions.is_organiser(request.user)
+        or permissions.is_organiser(
+            request.user, mailing.category.edition.competition_id, Duty.RUN_JURY
+        )
     ):
         raise Http404
     ReminderMailing.objects.filter(pk=pk).fail_stale()

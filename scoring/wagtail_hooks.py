@@ -15,7 +15,9 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from cms import nouns
+from cms.admin_scope import TeamScopedViewSet
 from cms.nouns import DeclinedViewSet
+from competition.models import Duty
 
 from . import admin_views
 from .models import JurorProfile, Recusal, ScoreSheetAudit
@@ -145,9 +147,18 @@ class JurorProfileViewSet(DeclinedViewSet, LimitedModelViewSet):
     search_backend_name = None
     panels = [FieldPanel("user"), FieldPanel("affiliation"), FieldPanel("feminine_titles")]
 
+    def construct_view(self, view_class, **kwargs):
+        if view_class is not self.index_view_class and hasattr(view_class, "get_object"):
+            view_class = type(
+                view_class.__name__, (admin_views.JurorProfileScopeMixin, view_class), {}
+            )
+        return super().construct_view(view_class, **kwargs)
 
-class RecusalViewSet(DeclinedViewSet, LimitedModelViewSet):
+
+class RecusalViewSet(TeamScopedViewSet, DeclinedViewSet, LimitedModelViewSet):
     """Conflicts are declared by jurors or found from affiliations; organisers only lift them."""
+
+    team_duties = {"change": Duty.RUN_JURY}
 
     noun = nouns.CONFLICT
 
@@ -195,7 +206,7 @@ class RecusalViewSet(DeclinedViewSet, LimitedModelViewSet):
         ]
 
 
-class ScoreSheetAuditViewSet(DeclinedViewSet, LimitedModelViewSet):
+class ScoreSheetAuditViewSet(TeamScopedViewSet, DeclinedViewSet, LimitedModelViewSet):
     """Append-only: a list and one change, nothing that writes."""
 
     noun = nouns.SHEET_CHANGE

@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from competition import lifecycle
-from competition.models import AggregationMethod, Category, Edition
+from competition.models import AggregationMethod, Category, Duty, Edition
 
 from .. import aggregation, permissions, queries, results
 from ..forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
@@ -39,15 +39,18 @@ def _get_category_for_results(request: HttpRequest, pk: int) -> Category:
     category = get_object_or_404(
         Category.objects.select_related("edition__competition").prefetch_related("prizes"), pk=pk
     )
-    if not (permissions.is_organiser(request.user) or permissions.is_chair(request.user, category)):
+    organiser = permissions.is_organiser(
+        request.user, category.edition.competition_id, Duty.RESULTS
+    )
+    if not (organiser or permissions.is_chair(request.user, category)):
         raise Http404
     return category
 
 
 def _get_edition_for_organiser(request: HttpRequest, pk: int) -> Edition:
-    if not permissions.is_organiser(request.user):
-        raise Http404
-    return get_object_or_404(Edition.objects.select_related("competition"), pk=pk)
+    """Organisers of the edition's competition whose team sees results; 404 for everyone else."""
+    editions = Edition.objects.select_related("competition")
+    return get_object_or_404(permissions.organised(editions, request.user, Duty.RESULTS), pk=pk)
 
 
 def award_label(award: str | None) -> str:
@@ -310,9 +313,8 @@ def freeze(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_protocol(request: HttpRequest, pk: int) -> HttpResponse:
-    if not permissions.is_organiser(request.user):
-        raise Http404
-    snapshot = get_object_or_404(ResultSnapshot, pk=pk)
+    snapshots = permissions.organised(ResultSnapshot.objects, request.user, Duty.RESULTS)
+    snapshot = get_object_or_404(snapshots, pk=pk)
     export = ProtocolExport.objects.create(snapshot=snapshot, requested_by=request.user)
     logger.info(
         "protocol requested",
@@ -326,19 +328,17 @@ def request_protocol(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def protocol_status(request: HttpRequest, pk: int) -> JsonResponse:
-    if not permissions.is_organiser(request.user):
-        raise Http404
-    ProtocolExport.objects.filter(pk=pk).fail_stale()
-    export = get_object_or_404(ProtocolExport, pk=pk)
+    exports = permissions.organised(ProtocolExport.objects, request.user, Duty.RESULTS)
+    exports.filter(pk=pk).fail_stale()
+    export = get_object_or_404(exports, pk=pk)
     return JsonResponse(export.status_payload())
 
 
 def _download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     """The organisers' protocol files; 404 for everyone else, and for a file not (yet) made."""
-    if not permissions.is_organiser(request.user):
-        raise Http404
+    exports = permissions.organised(ProtocolExport.objects, request.user, Duty.RESULTS)
     export = get_object_or_404(
-        ProtocolExport.objects.select_related("snapshot"), pk=pk, status=ProtocolExport.Status.DONE
+        exports.select_related("snapshot"), pk=pk, status=ProtocolExport.Status.DONE
     )
     if not protocol.has_file(export, kind):
         raise Http404

@@ -349,6 +349,7 @@ RESULT_ROLES = {
     "other_juror": 404,
     "chair": 200,
     "organiser": 200,
+    "other_organiser": 404,
 }
 
 
@@ -366,7 +367,7 @@ def test_results_page_for_each_role(client, request, scored, category, role, sta
         assert "23,500" in body or "23.500" in body
 
 
-@pytest.mark.parametrize("role", ["juror", "chair", "applicant"])
+@pytest.mark.parametrize("role", ["juror", "chair", "applicant", "other_organiser"])
 def test_edition_results_and_freeze_are_for_organisers_only(
     client, request, scored, category, role
 ):
