@@ -20,6 +20,17 @@ class PublicVoteAdminForm(WagtailAdminModelForm):
                     _("These categories belong to another edition: %(names)s")
                     % {"names": ", ".join(foreign)},
                 )
+        shortlist = cleaned.get("shortlist")
+        if categories is not None and shortlist:
+            outside = [
+                e.title for e in shortlist if e.category_id not in {c.pk for c in categories}
+            ]
+            if outside:
+                self.add_error(
+                    "shortlist",
+                    _("These entries are not in the chosen categories: %(titles)s")
+                    % {"titles": ", ".join(outside)},
+                )
         return cleaned
 
 

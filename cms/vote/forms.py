@@ -12,6 +12,13 @@ from . import challenge
 NO_VOTE = ""
 
 
+def _choice_label(entry: Entry) -> str:
+    # Many titles already end with the institution's name; saying it twice reads as a mistake.
+    if entry.institution.name in entry.title:
+        return entry.title
+    return f"{entry.title} — {entry.institution.name}"
+
+
 class VoteForm(forms.Form):
     email = forms.EmailField(
         label=_("Your e-mail address"),
@@ -33,7 +40,7 @@ class VoteForm(forms.Form):
             self.fields[name] = forms.TypedChoiceField(
                 label=category.name,
                 choices=[(NO_VOTE, _("No vote in this category"))]
-                + [(e.pk, f"{e.title} — {e.institution.name}") for e in entries],
+                + [(e.pk, _choice_label(e)) for e in entries],
                 coerce=int,
                 empty_value=None,
                 required=False,

@@ -28,6 +28,16 @@ class PublicVote(models.Model):
         verbose_name=_("categories"),
         help_text=_("The eligible entries of these categories can be voted for."),
     )
+    shortlist = models.ManyToManyField(
+        "entries.Entry",
+        blank=True,
+        related_name="+",
+        verbose_name=_("shortlisted entries"),
+        help_text=_(
+            "Leave empty to put every eligible entry of the categories to the vote; otherwise "
+            "only these entries can be voted for."
+        ),
+    )
 
     class Meta:
         verbose_name = _("people's choice vote")

@@ -15,11 +15,12 @@ def poll_of(edition: Edition) -> PublicVote | None:
 
 
 def candidates(poll: PublicVote) -> QuerySet[Entry]:
-    """The entries of the vote's categories that passed the formal check."""
-    return (
-        Entry.objects.filter(category__in=poll.categories.all(), status=EntryStatus.ELIGIBLE)
-        .select_related("category", "institution")
-        .order_by("category__sort_order", "category__name", "title")
+    """The entries of the vote's categories that passed the formal check (or its shortlist)."""
+    entries = Entry.objects.filter(category__in=poll.categories.all(), status=EntryStatus.ELIGIBLE)
+    if poll.shortlist.exists():
+        entries = entries.filter(pk__in=poll.shortlist.values("pk"))
+    return entries.select_related("category", "institution").order_by(
+        "category__sort_order", "category__name", "title"
     )
 
 

@@ -61,6 +61,7 @@ class PublicVoteViewSet(ModelViewSet):
             FieldPanel("edition"),
             FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
             FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("shortlist"),
         ],
         base_form_class=PublicVoteAdminForm,
     )

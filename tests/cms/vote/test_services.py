@@ -273,3 +273,12 @@ def test_annul_vote_after_the_freeze_is_refused(poll, entries, organiser):
 
     with pytest.raises(ValidationError):
         services.annul_vote(vote=Vote.objects.get(), by=organiser, reason="Za późno")
+
+
+def test_vote_for_an_entry_off_the_shortlist_is_refused(poll, entries):
+    poll.shortlist.add(entries[1])
+
+    with pytest.raises(services.VoteRefused):
+        vote(poll, entries[0])
+
+    assert list(queries.candidates(poll)) == [entries[1]]
