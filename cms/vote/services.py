@@ -187,13 +187,16 @@ def confirm_votes(*, token: str, now: dt.datetime | None = None) -> Confirmed:
     """
     now = now or timezone.now()
     hashed = token_hash(token)
+    # The UPDATE filters on the vote's own columns only. A filter through the poll would make
+    # Django write `id IN (SELECT … JOIN …)`, and PostgreSQL re-checks a row another request
+    # just confirmed against that subquery's old snapshot: both requests would say "confirmed".
+    open_polls = PublicVote.objects.filter(opens_at__lte=now, closes_at__gt=now)
     counted = Vote.objects.filter(
         token_hash=hashed,
         confirmed_at__isnull=True,
         annulled_at__isnull=True,
         token_expires_at__gt=now,
-        poll__opens_at__lte=now,
-        poll__closes_at__gt=now,
+        poll_id__in=list(open_polls.values_list("pk", flat=True)),
     ).update(confirmed_at=now)
     if counted:
         return Confirmed(counted, "confirmed")

@@ -142,3 +142,33 @@ def test_admin_setup_refuses_a_category_of_another_edition(client, poll, organis
 
     assert response.status_code == 200
     assert list(poll.categories.all()) != [stranger]
+
+
+def test_admin_votes_list_queries_do_not_grow_with_the_votes(client, poll, entries, organiser):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(organiser)
+    url = reverse("cms_vote_votes", args=[poll.pk])
+
+    def add_votes(start: int, count: int) -> None:
+        for n in range(start, start + count):
+            Vote.objects.create(
+                poll=poll,
+                category=entries[0].category,
+                entry=entries[n % 2],
+                voter=f"{n:064d}",
+                token_hash=f"{n:064d}",
+                token_expires_at=poll.closes_at,
+            )
+
+    add_votes(0, 1)
+    client.get(url)  # the first admin page of a session creates the user's Wagtail profile
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    add_votes(1, 20)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert len(many.captured_queries) == len(one.captured_queries)

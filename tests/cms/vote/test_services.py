@@ -282,3 +282,28 @@ def test_vote_for_an_entry_off_the_shortlist_is_refused(poll, entries):
         vote(poll, entries[0])
 
     assert list(queries.candidates(poll)) == [entries[1]]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_confirm_votes_same_link_in_parallel_counts_once(poll, entries):
+    from django.db import connection
+
+    from tests.conftest import run_in_parallel
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs parallel transactions")
+    token = "parallel-link"
+    Vote.objects.create(
+        poll=poll,
+        category=entries[0].category,
+        entry=entries[0],
+        voter="c" * 64,
+        token_hash=services.token_hash(token),
+        token_expires_at=poll.closes_at,
+    )
+
+    outcomes = run_in_parallel(lambda _n: services.confirm_votes(token=token), list(range(8)))
+
+    assert sorted(o.state for o in outcomes) == ["already"] * 7 + ["confirmed"]
+    assert queries.counted(poll).count() == 1

@@ -177,3 +177,29 @@ def test_challenge_endpoint_is_not_cached(client):
     assert response.status_code == 200
     assert set(response.json()) == {"algorithm", "challenge", "maxNumber", "salt", "signature"}
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_vote_post_with_an_expired_challenge_is_refused(client, poll, entries):
+    with override_settings(VOTE_CHALLENGE_SECONDS=-10):
+        payload = solved()
+
+    response = post_vote(client, poll, entries[0], payload=payload)
+
+    assert response.status_code == 400
+    assert Vote.objects.count() == 0
+
+
+def test_vote_page_queries_do_not_grow_with_the_entries(client, poll, category):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import EntryFactory
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(address(poll))
+    EntryFactory.create_batch(8, category=category, status="eligible")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(address(poll))
+
+    assert response.content.decode().count('type="radio"') == 11
+    assert len(many.captured_queries) == len(few.captured_queries)
