@@ -198,3 +198,6 @@ def _announcement_published(sender, instance, **kwargs) -> None:
 
 
 page_published.connect(_announcement_published, dispatch_uid="cms_results_published")
+
+# The people's-choice vote registers its own admin (cms/vote/wagtail_hooks.py).
+from .vote import wagtail_hooks as _vote_hooks  # noqa: E402, F401

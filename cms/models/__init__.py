@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# The vote's models live with the vote (cms/vote) and belong to this app.
+from ..vote.models import PublicVote, PublicVoteResult, Vote
 from .competitions import CompetitionPage, EditionPage
 from .content import StandardPage
 from .diplomas import DiplomaArchive
@@ -20,5 +22,8 @@ __all__ = [
     "LaureatePage",
     "NewsIndexPage",
     "NewsPage",
+    "PublicVote",
+    "PublicVoteResult",
     "StandardPage",
+    "Vote",
 ]

@@ -89,6 +89,7 @@ class EditionPage(Page):
             category.kind_labels = [labels.get(k, k) for k in category.eligible_kinds]
             category.jury = list(jurors_of(category)) if self.show_jury else []
         from cms import opendata  # opendata reads the laureate pages of this package
+        from cms.vote.models import PublicVote
 
         context.update(
             {
@@ -103,6 +104,7 @@ class EditionPage(Page):
                 "announcements": self.get_children().live().public(),
                 "data_formats": list(opendata.FORMATS),
                 "licence_name": opendata.LICENCE_NAME,
+                "public_vote": PublicVote.objects.filter(edition=edition).first(),
             }
         )
         return context

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import translation
 
 from cms.demo import build_site
+from cms.vote.demo import build_votes
 from competition.demo import build_innowacyjny_samorzad, build_lider_cyfryzacji
 from competition.models import Competition, Team
 from competition.services import save_team
@@ -165,6 +166,7 @@ class Command(BaseCommand):
             build_lider_cyfryzacji_results()
             build_innowacyjny_samorzad_jury()
             build_site()
+            build_votes(organiser=get_user_model().objects.get(username="organizator"))
         self.stdout.write(self.style.SUCCESS("Demo loaded. Logins (demo only):"))
         for login in DEMO_LOGINS:
             self.stdout.write(
