@@ -145,6 +145,8 @@ _COMPETITION_PATHS = {
     "scoring.protocolexport": "snapshot__edition__competition",
     "scoring.remindermailing": "category__edition__competition",
     "cms.diplomaarchive": "snapshot__edition__competition",
+    "cms.publicvote": "edition__competition",
+    "cms.vote": "poll__edition__competition",
     "scoring.categoryuserobjectpermission": "content_object__edition__competition",
     "cms.announcementpage": "edition__competition",
 }

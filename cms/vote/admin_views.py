@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scoring.permissions import is_organiser
+from competition.models import Duty
+from scoring.permissions import organised
 
 from . import queries, services
 from .admin_forms import AnnulForm
@@ -18,10 +19,10 @@ from .models import PublicVote, PublicVoteResult, Vote
 
 
 def _poll_for(request: HttpRequest, pk: int) -> PublicVote:
-    # 404 like the site: a person who may not run votes is not told which exist.
-    if not is_organiser(request.user):
-        raise Http404
-    return get_object_or_404(PublicVote.objects.select_related("edition__competition"), pk=pk)
+    # 404 like the site: a person who may not run this competition's votes is not told which
+    # exist (another team's included).
+    polls = organised(PublicVote.objects, request.user, Duty.RESULTS)
+    return get_object_or_404(polls.select_related("edition__competition"), pk=pk)
 
 
 def votes(request: HttpRequest, pk: int) -> HttpResponse:
@@ -47,9 +48,8 @@ def votes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def annul(request: HttpRequest, pk: int) -> HttpResponse:
-    if not is_organiser(request.user):
-        raise Http404
-    vote = get_object_or_404(Vote.objects.select_related("poll", "entry", "category"), pk=pk)
+    cast = organised(Vote.objects, request.user, Duty.RESULTS)
+    vote = get_object_or_404(cast.select_related("poll", "entry", "category"), pk=pk)
     form = AnnulForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,7 +15,8 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from competition.services import ORGANISERS_GROUP
+from cms.admin_scope import TeamScopedViewSet
+from competition.models import Duty
 from scoring.permissions import is_organiser
 
 from . import admin_views
@@ -32,14 +33,17 @@ class OrganiserPolicy(BasePermissionPolicy):
     def users_with_any_permission(self, actions):
         if not set(actions) & {"add", "change", "view"}:
             return get_user_model().objects.none()
-        return get_user_model().objects.filter(groups__name=ORGANISERS_GROUP, is_active=True)
+        return (
+            get_user_model().objects.filter(groups__team__isnull=False, is_active=True).distinct()
+        )
 
 
 register_permission_policy(PublicVote, OrganiserPolicy(PublicVote))
 
 
-class PublicVoteViewSet(ModelViewSet):
+class PublicVoteViewSet(TeamScopedViewSet, ModelViewSet):
     model = PublicVote
+    team_duties = {"add": Duty.RESULTS, "change": Duty.RESULTS}
     icon = "pick"
     menu_label = _("People's choice")
     menu_order = 260

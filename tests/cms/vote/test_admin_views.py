@@ -172,3 +172,21 @@ def test_admin_votes_list_queries_do_not_grow_with_the_votes(client, poll, entri
 
     assert response.status_code == 200
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_admin_vote_pages_hide_another_teams_vote(client, poll, cast, other_organiser):
+    client.force_login(other_organiser)
+
+    index = client.get(reverse("public_votes:index")).content.decode()
+    statuses = {
+        name: getattr(client, method)(url).status_code
+        for name, (method, url) in pages(poll, cast).items()
+        if name != "setup list"
+    }
+    annulled = client.post(reverse("cms_vote_annul", args=[cast.pk]), {"reason": "x"})
+    frozen = client.post(reverse("cms_vote_freeze", args=[poll.pk]))
+
+    assert str(poll.edition) not in index
+    assert statuses == dict.fromkeys(statuses, 404)
+    assert (annulled.status_code, frozen.status_code) == (404, 404)
+    assert Vote.objects.get().annulled_at is None
