@@ -402,3 +402,14 @@ class ProtocolExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot} {self.status}"
+
+
+# Assignment of entries to jurors (scoring/assignment/models.py), registered with this app.
+from .assignment.models import (  # noqa: E402, F401
+    Assignment,
+    AssignmentAudit,
+    AssignmentPreference,
+    AssignmentRule,
+    JurorLoadCap,
+    PreferenceLevel,
+)

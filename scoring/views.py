@@ -19,6 +19,7 @@ from entries.models import Attachment, Entry, EntryStatus
 from entries.views import attachment_response
 
 from . import permissions, services
+from .assignment import queries as assignment_queries
 from .forms import RecusalForm, ScoreSheetForm
 from .models import Recusal, ScoreSheet
 from .queries import entries_for_juror, juror_progress, juror_status, panel_categories
@@ -33,18 +34,23 @@ SORTS = {"number": "sequence", "title": "title", "institution": "institution__na
 
 def _get_category_for_juror(request: HttpRequest, pk: int) -> Category:
     categories = permissions.categories_for_juror(request.user).select_related(
-        "edition__competition"
+        "edition__competition", "assignment_rule"
     )
     return get_object_or_404(categories, pk=pk)
 
 
 def _get_entry_for_juror(request: HttpRequest, pk: int) -> Entry:
+    """An entry the juror may open: on their jury and, where k jurors score each, assigned."""
     entry = get_object_or_404(
-        Entry.objects.select_related("edition__competition", "category", "institution"),
+        Entry.objects.select_related(
+            "edition__competition", "category__assignment_rule", "institution"
+        ),
         pk=pk,
         status=EntryStatus.ELIGIBLE,
     )
     if not permissions.can_score(request.user, entry.category):
+        raise Http404
+    if not assignment_queries.may_open(request.user, entry):
         raise Http404
     return entry
 
@@ -56,7 +62,12 @@ def home(request: HttpRequest) -> HttpResponse:
         raise Http404
     checker = permissions.checker_for(request.user, categories)
     for category in categories:
-        todo = category.eligible_count - category.recused_count
+        # Where k jurors score each entry, the juror's share is what was assigned to them.
+        if assignment_queries.assigned_only(category):
+            category.total = todo = category.assigned_count
+        else:
+            category.total = category.eligible_count
+            todo = category.eligible_count - category.recused_count
         category.progress = round(100 * category.submitted_count / todo) if todo else 100
         category.is_chair = permissions.is_chair(request.user, category, checker)
     return render(request, "scoring/home.html", {"categories": categories})
