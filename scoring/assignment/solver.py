@@ -27,7 +27,10 @@ post-step merges them by swaps: with a–x in component A and b–y in B, replac
 b–x. Loads and the k per entry are unchanged; when a–x is not a bridge of A (or b–y not a bridge
 of B) the result has one component fewer, since the side that lost an edge stays connected and
 both new edges tie it to the other. The cheapest such swap is taken each time. Its cost over
-the flow's optimum is the provable gap reported in `Solution.gap`.
+the flow's optimum is the provable gap reported in `Solution.gap`. A design can be connected
+only if it has at least as many pairs as jurors plus entries less one (k·|E| ≥ |E| + |J| − 1,
+a spanning tree); below that, and when conflicts cut the jury in two, `connected` is False and
+the screens say so.
 """
 
 from __future__ import annotations
