@@ -21,7 +21,7 @@ from entries.views import attachment_response
 from . import permissions, services
 from .assignment import queries as assignment_queries
 from .forms import RecusalForm, ScoreSheetForm
-from .models import Recusal, ScoreSheet
+from .models import Assignment, Recusal, ScoreSheet
 from .queries import entries_for_juror, juror_progress, juror_status, panel_categories
 from .tasks import send_reminders_task
 
@@ -223,23 +223,37 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
             "juror_id", "entry_id"
         )
     )
-    labels = {
-        "submitted": _("submitted"),
-        "draft": _("draft"),
-        "recused": _("recused"),
-        "not_started": _("not started"),
-    }
+    by_assignment = assignment_queries.assigned_only(category)
+    if by_assignment:
+        labels = {
+            "submitted": _("done"),
+            "draft": _("draft"),
+            "recused": _("conflict"),
+            "not_started": _("assigned"),
+            "not_assigned": _("not assigned"),
+        }
+        pairs = set(Assignment.objects.filter(entry__in=shown).values_list("juror_id", "entry_id"))
+    else:
+        labels = {
+            "submitted": _("submitted"),
+            "draft": _("draft"),
+            "recused": _("recused"),
+            "not_started": _("not started"),
+        }
+
+    def status_of(juror, entry) -> str:
+        pair = (juror.pk, entry.pk)
+        if pair in recused:
+            return "recused"
+        if by_assignment and pair not in pairs and pair not in sheets:
+            return "not_assigned"
+        return sheets.get(pair, "not_started")
+
     rows = [
         {
             "entry": entry,
             "cells": [
-                (status, labels.get(status, status))
-                for status in (
-                    "recused"
-                    if (juror.pk, entry.pk) in recused
-                    else sheets.get((juror.pk, entry.pk), "not_started")
-                    for juror in jurors
-                )
+                (status, labels[status]) for status in (status_of(juror, entry) for juror in jurors)
             ],
         }
         for entry in shown
@@ -261,6 +275,7 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
                 for count in (progress[juror.pk].recused for juror in jurors)
             ],
             "missing": missing,
+            "by_assignment": by_assignment,
             "can": lifecycle.verdicts(category.edition),
         },
     )
