@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import views
+from .assignment import views as assignment_views
 from .results import views as results_views
 
 app_name = "scoring"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("kategoria/<int:pk>/", views.category_entries, name="category"),
     path("kategoria/<int:pk>/postep/", views.matrix, name="matrix"),
     path("kategoria/<int:pk>/przypomnij/", views.remind, name="remind"),
+    path("kategoria/<int:pk>/preferencje/", assignment_views.preferences, name="preferences"),
     path("zgloszenie/<int:pk>/", views.entry_sheet, name="entry"),
     path("zgloszenie/<int:pk>/konflikt/", views.recuse, name="recuse"),
     path(

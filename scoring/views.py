@@ -87,6 +87,7 @@ def category_entries(request: HttpRequest, pk: int) -> HttpResponse:
         entries = [e for e in entries if e.juror_status == wanted]
     if sort == "status":
         entries.sort(key=lambda e: STATUSES.index(e.juror_status))
+    by_assignment = assignment_queries.assigned_only(category)
     return render(
         request,
         "scoring/category.html",
@@ -97,6 +98,11 @@ def category_entries(request: HttpRequest, pk: int) -> HttpResponse:
             "status": wanted,
             "statuses": STATUSES,
             "is_chair": permissions.is_chair(request.user, category),
+            "by_assignment": by_assignment,
+            "jurors_per_entry": assignment_queries.jurors_per_entry(category),
+            # Before the organiser confirms an assignment, jurors mark what they want to score.
+            "assigned_yet": by_assignment
+            and Assignment.objects.filter(entry__category=category).exists(),
         },
     )
 

@@ -18,6 +18,7 @@ from cms import nouns
 from cms.nouns import DeclinedViewSet
 
 from . import admin_views
+from .assignment import admin_views as assignment
 from .models import JurorProfile, Recusal, ScoreSheetAudit
 
 
@@ -114,6 +115,19 @@ class AppointmentViewSet(ViewSet):
             path(f"{juror}dismiss/", admin_views.DismissView.as_view(), name="dismiss"),
             path(f"{juror}chair/", admin_views.MakeChairView.as_view(), name="make_chair"),
             path(f"{juror}unchair/", admin_views.RemoveChairView.as_view(), name="remove_chair"),
+            path("<int:pk>/assignment/", assignment.AssignmentView.as_view(), name="assignment"),
+            path(
+                "<int:pk>/assignment/rule/", assignment.RuleView.as_view(), name="assignment_rule"
+            ),
+            path("<int:pk>/assignment/cap/", assignment.CapView.as_view(), name="assignment_cap"),
+            path(
+                "<int:pk>/assignment/confirm/",
+                assignment.ConfirmView.as_view(),
+                name="assignment_confirm",
+            ),
+            path(
+                "<int:pk>/assignment/move/", assignment.MoveView.as_view(), name="assignment_move"
+            ),
         ]
 
 
