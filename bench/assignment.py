@@ -6,7 +6,7 @@ Run from the repository root:
 
 A generated category (seeded): `--conflicts` of the juror × entry pairs are conflicts, and
 `--preferences` of the pairs carry a juror's mark, a third each of "chcę oceniać", "mogę" and
-"wolę nie". Times `scoring.assignment.solver.solve` (no database: the solver is pure) and
+"wolę nie" (or, with `--blocks N`, jurors who want only their own block of entries). Times `scoring.assignment.solver.solve` (no database: the solver is pure) and
 checks what it promises: exactly k jurors per entry, loads within one, no conflict, a
 connected design, and the objective's distance from the min-cost flow's optimum (a lower
 bound for every assignment under the same constraints).
@@ -27,7 +27,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scoring.assignment.solver import Preference, Problem, solve
 
 
-def generate(entries: int, jurors: int, k: int, conflicts: float, preferences: float, seed: int):
+def generate(
+    entries: int,
+    jurors: int,
+    k: int,
+    conflicts: float,
+    preferences: float,
+    seed: int,
+    blocks: int = 0,
+):
+    """With `blocks`, jurors want the entries of their own block and would rather not score
+    the others: the cheapest flow is then one island per block, which the swaps must join.
+    """
     rng = random.Random(seed)
     juror_ids, entry_ids = tuple(range(1, jurors + 1)), tuple(range(1, entries + 1))
     conflict_pairs, marks = set(), {}
@@ -37,7 +48,11 @@ def generate(entries: int, jurors: int, k: int, conflicts: float, preferences: f
             if rng.random() < conflicts:
                 conflict_pairs.add((j, e))
             elif rng.random() < preferences:
-                marks[(j, e)] = rng.choice(levels)
+                if blocks:
+                    same = j % blocks == e % blocks
+                    marks[(j, e)] = Preference.WANT if same else Preference.AVOID
+                else:
+                    marks[(j, e)] = rng.choice(levels)
     return Problem(
         entries=entry_ids,
         jurors=juror_ids,
@@ -56,9 +71,16 @@ def main() -> None:
     parser.add_argument("--preferences", type=float, default=0.5)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--blocks", type=int, default=0)
     args = parser.parse_args()
     problem = generate(
-        args.entries, args.jurors, args.k, args.conflicts, args.preferences, args.seed
+        args.entries,
+        args.jurors,
+        args.k,
+        args.conflicts,
+        args.preferences,
+        args.seed,
+        args.blocks,
     )
     times = []
     for _round in range(args.repeat):

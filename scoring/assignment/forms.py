@@ -77,7 +77,7 @@ class MoveForm(forms.Form):
 class PreferencesForm(forms.Form):
     """One choice per entry of the category: "chcę oceniać", "mogę", "wolę nie" or no mark."""
 
-    def __init__(self, *args, entries, marks: dict[int, str], **kwargs):
+    def __init__(self, *args, entries, marks: dict[int, str], locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.entries = list(entries)
         for entry in self.entries:
@@ -86,6 +86,8 @@ class PreferencesForm(forms.Form):
                 choices=[("", _("no mark")), *PreferenceLevel.choices],
                 required=False,
                 initial=marks.get(entry.pk, ""),
+                # Shown, not changeable, once the entries are assigned or the phase is over.
+                disabled=locked,
             )
 
     def rows(self):

@@ -231,33 +231,52 @@ def _connect(problem: Problem, chosen: set[Pair]) -> bool:
 
 
 def _best_swap(problem, chosen, graph, small, rest):
+    """The cheapest swap (a–x, b–y) → (a–y, b–x) with b–y in `small` and a–x in `rest`.
+
+    The cost change splits as [c(a,y) − c(b,y)] + [c(b,x) − c(a,x)], and the second part does
+    not depend on y: its best x per (b, a) is found once, so the search costs
+    |jurors of small| · |pairs of rest| + |pairs of small| · |jurors of rest|, not their product.
+    """
     bridges = {frozenset(edge) for edge in nx.bridges(graph)}
-    allowed = lambda pair: pair not in problem.conflicts and pair not in chosen  # noqa: E731
-    movable = lambda j, e: (j, e) not in problem.fixed  # noqa: E731
-    small_pairs = [(j, e) for j, e in chosen if ("j", j) in small and movable(j, e)]
-    rest_by_juror: dict[int, list[int]] = defaultdict(list)
+
+    def allowed(pair: Pair) -> bool:
+        return pair not in problem.conflicts and pair not in chosen
+
+    def is_bridge(j: int, e: int) -> bool:
+        return frozenset({("j", j), ("e", e)}) in bridges
+
+    small_pairs, rest_entries = [], defaultdict(list)
     for j, e in chosen:
-        if ("j", j) in rest and movable(j, e):
-            rest_by_juror[j].append(e)
-    best, best_delta = None, math.inf
-    for b, y in small_pairs:
-        by_bridge = frozenset({("j", b), ("e", y)}) in bridges
-        for a, entries in rest_by_juror.items():
-            if not allowed((a, y)):
-                continue
+        if (j, e) in problem.fixed:
+            continue
+        if ("j", j) in small:
+            small_pairs.append((j, e))
+        elif ("j", j) in rest:
+            rest_entries[j].append(e)
+    # best[b, a] = (gain over any x, x) and the same over x whose pair a–x is not a bridge.
+    best_any: dict[tuple[int, int], tuple[int, int]] = {}
+    best_safe: dict[tuple[int, int], tuple[int, int]] = {}
+    for b in {j for j, _e in small_pairs}:
+        for a, entries in rest_entries.items():
             for x in entries:
                 if not allowed((b, x)):
                     continue
-                if by_bridge and frozenset({("j", a), ("e", x)}) in bridges:
-                    continue
-                delta = (
-                    problem.cost((a, y))
-                    + problem.cost((b, x))
-                    - problem.cost((a, x))
-                    - problem.cost((b, y))
-                )
-                if delta < best_delta:
-                    best, best_delta = ((a, x), (b, y)), delta
+                part = problem.cost((b, x)) - problem.cost((a, x))
+                if (b, a) not in best_any or part < best_any[b, a][0]:
+                    best_any[b, a] = (part, x)
+                if not is_bridge(a, x) and ((b, a) not in best_safe or part < best_safe[b, a][0]):
+                    best_safe[b, a] = (part, x)
+    best, best_delta = None, math.inf
+    for b, y in small_pairs:
+        # Removing b–y must not split its side unless a–x keeps the other side whole.
+        table = best_safe if is_bridge(b, y) else best_any
+        for a in rest_entries:
+            if (b, a) not in table or not allowed((a, y)):
+                continue
+            part, x = table[b, a]
+            delta = problem.cost((a, y)) - problem.cost((b, y)) + part
+            if delta < best_delta:
+                best, best_delta = ((a, x), (b, y)), delta
     return best
 
 

@@ -30,9 +30,11 @@ def preferences(request: HttpRequest, pk: int) -> HttpResponse:
             juror=request.user, entry__category=category
         ).values_list("entry_id", "level")
     )
-    form = PreferencesForm(request.POST or None, entries=entries, marks=marks)
     assigned = Assignment.objects.filter(entry__category=category).exists()
     can_mark = lifecycle.verdict(Action.MARK_PREFERENCES, category.edition)
+    form = PreferencesForm(
+        request.POST or None, entries=entries, marks=marks, locked=assigned or not can_mark
+    )
     if request.method == "POST" and form.is_valid():
         try:
             count = services.mark_preferences(

@@ -198,3 +198,23 @@ def test_solver_imports_nothing_from_django():
     )
 
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("blocks", [2, 3, 6])
+def test_solve_jurors_who_want_only_their_block_are_still_connected(blocks):
+    marks = {
+        (j, e): Preference.WANT if j % blocks == e % blocks else Preference.AVOID
+        for j in range(1, 13)
+        for e in range(1, 121)
+    }
+    problem = Problem(
+        entries=tuple(range(1, 121)), jurors=tuple(range(1, 13)), k=3, preferences=marks
+    )
+
+    solution = solve(problem)
+
+    assert solution.connected
+    assert is_connected(solution.pairs)
+    assert set(solution.loads.values()) == {30}
+    assert all(n == 3 for n in Counter(e for _j, e in solution.pairs).values())
+    assert solution.cost >= solution.lower_bound
