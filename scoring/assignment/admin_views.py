@@ -26,11 +26,13 @@ from ..admin_views import _HOME, AppointmentPermissionMixin, person
 from ..models import Recusal, ScoreSheet
 from . import services, solver
 from .forms import EVERYONE, K_PER_ENTRY, CapForm, ConfirmForm, MoveForm, RuleForm
-from .models import Assignment, AssignmentPreference, JurorLoadCap
+from .models import Assignment, AssignmentAudit, AssignmentPreference, JurorLoadCap
 from .queries import eligible_entries, jurors_per_entry
 
 # Entries per page of the organiser's jurors × entries table.
 ROWS_PER_PAGE = 50
+# The latest changes shown under the screen; all of them stay in AssignmentAudit.
+CHANGES_SHOWN = 20
 
 
 class CategoryAssignmentMixin(AppointmentPermissionMixin):
@@ -83,6 +85,12 @@ class AssignmentView(CategoryAssignmentMixin, WagtailAdminTemplateMixin, Templat
                 initial={"mode": K_PER_ENTRY if k else EVERYONE, "jurors_per_entry": k or 3}
             ),
         }
+        # The category's log: every rule change, confirmation, move and cap, newest first.
+        context["changes"] = list(
+            AssignmentAudit.objects.filter(category=self.category).select_related("by")[
+                :CHANGES_SHOWN
+            ]
+        )
         if k is None:
             return super().get_context_data(**context, **kwargs)
         jury = permissions.jurors_of(self.category)

@@ -34,6 +34,9 @@ from .models import (
 )
 from .queries import jurors_per_entry
 
+# A message naming the entries short of jurors names this many; the count says the rest.
+NAMED_AT_MOST = 20
+
 
 class AssignmentError(ValidationError):
     """The assignment cannot be made as asked; the message says why, nothing was saved."""
@@ -57,7 +60,7 @@ def set_rule(*, category: Category, jurors_per_entry: int | None, by) -> Assignm
     if jurors_per_entry is not None and jurors_per_entry < 2:
         raise AssignmentError(_("At least two jurors score each entry."), code="k")
     category = _lock(category)
-    old = _current_k(category)
+    old = jurors_per_entry(category)
     rule, _created = AssignmentRule.objects.update_or_create(
         category=category, defaults={"jurors_per_entry": jurors_per_entry}
     )
@@ -68,10 +71,6 @@ def set_rule(*, category: Category, jurors_per_entry: int | None, by) -> Assignm
         details={"old": old, "new": jurors_per_entry},
     )
     return rule
-
-
-def _current_k(category: Category) -> int | None:
-    return jurors_per_entry(category)
 
 
 @transaction.atomic
@@ -171,6 +170,12 @@ def _problem(category: Category) -> tuple[solver.Problem, list[Entry], list]:
 def _infeasible(error: solver.Infeasible, entries: list[Entry], k: int) -> AssignmentError:
     if error.reason == "entries":
         named = [e for e in entries if e.pk in set(error.short)]
+        listed = "; ".join(str(e) for e in named[:NAMED_AT_MOST])
+        if len(named) > NAMED_AT_MOST:
+            more = len(named) - NAMED_AT_MOST
+            listed += " " + ngettext("and %(more)d more", "and %(more)d more", more) % {
+                "more": more
+            }
         return AssignmentError(
             ngettext(
                 "%(count)d entry has fewer than %(k)d jurors without a conflict of interest: "
@@ -181,7 +186,7 @@ def _infeasible(error: solver.Infeasible, entries: list[Entry], k: int) -> Assig
                 "jurors. Nothing was saved.",
                 len(named),
             )
-            % {"count": len(named), "k": k, "entries": "; ".join(str(e) for e in named)},
+            % {"count": len(named), "k": k, "entries": listed},
             code="short",
         )
     if error.reason == "empty":

@@ -254,3 +254,19 @@ def test_assignment_audit_cannot_be_changed(category, organiser):
         audit.save()
     with pytest.raises(ValidationError):
         AssignmentAudit.objects.all().delete()
+
+
+def test_propose_many_entries_short_of_jurors_names_twenty_and_counts_the_rest(
+    category, criteria, juror, organiser
+):
+    AssignmentRuleFactory(category=category, jurors_per_entry=2)
+    for n in range(25):
+        EntryFactory(category=category, status="eligible", number=f"S-{n:02d}", sequence=n)
+
+    with pytest.raises(services.AssignmentError) as raised:
+        services.propose(category=fresh(category))
+
+    message = raised.value.messages[0]
+    assert "S-19" in message
+    assert "S-20" not in message
+    assert raised.value.code == "short"

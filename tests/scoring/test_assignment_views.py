@@ -396,7 +396,9 @@ def test_admin_proposal_then_confirm_saves_it(
 
     assert response.status_code == 302
     assert Assignment.objects.count() == 6
-    assert {row["load"] for row in client.get(url).context["loads"]} == {2}
+    after = client.get(url)
+    assert {row["load"] for row in after.context["loads"]} == {2}
+    assert [c.action for c in after.context["changes"]] == ["confirm"]
 
 
 def test_admin_proposal_with_k_above_the_jury_names_the_entries(
