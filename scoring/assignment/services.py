@@ -24,7 +24,7 @@ from entries.models import Entry, EntryStatus
 
 from .. import permissions
 from ..models import Recusal, ScoreSheet
-from . import solver
+from . import queries, solver
 from .models import (
     Assignment,
     AssignmentAudit,
@@ -32,7 +32,6 @@ from .models import (
     AssignmentRule,
     JurorLoadCap,
 )
-from .queries import jurors_per_entry
 
 # A message naming the entries short of jurors names this many; the count says the rest.
 NAMED_AT_MOST = 20
@@ -60,7 +59,7 @@ def set_rule(*, category: Category, jurors_per_entry: int | None, by) -> Assignm
     if jurors_per_entry is not None and jurors_per_entry < 2:
         raise AssignmentError(_("At least two jurors score each entry."), code="k")
     category = _lock(category)
-    old = jurors_per_entry(category)
+    old = queries.jurors_per_entry(category)
     rule, _created = AssignmentRule.objects.update_or_create(
         category=category, defaults={"jurors_per_entry": jurors_per_entry}
     )
@@ -115,7 +114,7 @@ class Proposal:
 
 
 def _problem(category: Category) -> tuple[solver.Problem, list[Entry], list]:
-    k = jurors_per_entry(category)
+    k = queries.jurors_per_entry(category)
     if k is None:
         raise AssignmentError(
             _("In this category every juror scores every entry: there is nothing to assign."),
@@ -287,7 +286,7 @@ def save_pairs(*, category: Category, proposal: Proposal, by) -> None:
 def move(*, entry: Entry, from_juror, to_juror, by) -> Assignment:
     """Give one juror's pair to another juror of the category, with every rule checked again."""
     category = _lock(entry.category)
-    if jurors_per_entry(category) is None:
+    if queries.jurors_per_entry(category) is None:
         raise AssignmentError(
             _("In this category every juror scores every entry: there is nothing to move."),
             code="no_rule",

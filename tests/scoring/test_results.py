@@ -725,10 +725,10 @@ def test_results_page_says_when_jurors_share_no_entries(
         [[(8, 6), None, None], [(9, 7), None, None], [None, (5, 5), (3, 2)]],
     )
     client.force_login(chair)
+    # The English page, so the check does not wait for the Polish translation; the override
+    # restores the language the request leaves active.
     with translation.override("en"):
-        url = reverse("scoring:results", args=[category.pk])
-
-    response = client.get(url)
+        response = client.get(reverse("scoring:results", args=[category.pk]))
 
     assert response.context["design_connected"] is False
     assert "no entry in common" in response.content.decode()
@@ -736,10 +736,10 @@ def test_results_page_says_when_jurors_share_no_entries(
 
 def test_results_page_linked_jurors_get_no_warning(client, scored, category, chair):
     client.force_login(chair)
+    # The English page, so the check does not wait for the Polish translation; the override
+    # restores the language the request leaves active.
     with translation.override("en"):
-        url = reverse("scoring:results", args=[category.pk])
-
-    response = client.get(url)
+        response = client.get(reverse("scoring:results", args=[category.pk]))
 
     assert response.context["design_connected"] is True
     assert "no entry in common" not in response.content.decode()
