@@ -68,7 +68,11 @@ def home(request: HttpRequest) -> HttpResponse:
         else:
             category.total = category.eligible_count
             todo = category.eligible_count - category.recused_count
-        category.progress = round(100 * category.submitted_count / todo) if todo else 100
+        # Nothing to do is done, except before the entries are assigned: then nothing started.
+        if todo:
+            category.progress = round(100 * category.submitted_count / todo)
+        else:
+            category.progress = 0 if assignment_queries.assigned_only(category) else 100
         category.is_chair = permissions.is_chair(request.user, category, checker)
     return render(request, "scoring/home.html", {"categories": categories})
 

@@ -465,3 +465,22 @@ def test_admin_cap_is_followed_by_the_next_proposal(
 
     assert proposal.solution.loads[juror.pk] == 1
     assert AssignmentAudit.objects.get().action == "cap"
+
+
+def test_jury_panel_before_the_assignment_shows_no_progress(client, category, entries, juror):
+    AssignmentRuleFactory(category=category, jurors_per_entry=2)
+    client.force_login(juror)
+
+    response = client.get(reverse("scoring:home"))
+
+    (card,) = response.context["categories"]
+    assert (card.total, card.progress) == (0, 0)
+
+
+def test_jury_panel_counts_the_assigned_entries(client, category, assigned, chair):
+    client.force_login(chair)
+
+    response = client.get(reverse("scoring:home"))
+
+    (card,) = response.context["categories"]
+    assert (card.total, card.progress) == (3, 0)
