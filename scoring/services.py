@@ -29,6 +29,7 @@ from competition.tasks import send_email_task
 from entries.models import Entry, EntryStatus
 
 from . import conflicts, permissions
+from .assignment.queries import may_open
 from .models import (
     Recusal,
     RecusalKind,
@@ -288,6 +289,8 @@ def save_score_sheet(
         raise ValidationError(
             _("You declared a conflict of interest with this entry."), code="recused"
         )
+    if not may_open(juror, entry):
+        raise ValidationError(_("This entry is not assigned to you."), code="not_assigned")
     _require_scoring_open(entry)
     values = _parse_scores(entry, scores, complete=submit)
     justification = (justification or "").strip()

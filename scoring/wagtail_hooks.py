@@ -20,6 +20,7 @@ from cms.nouns import DeclinedViewSet
 from competition.models import Duty
 
 from . import admin_views
+from .assignment import admin_views as assignment
 from .models import JurorProfile, Recusal, ScoreSheetAudit
 
 
@@ -116,6 +117,19 @@ class AppointmentViewSet(ViewSet):
             path(f"{juror}dismiss/", admin_views.DismissView.as_view(), name="dismiss"),
             path(f"{juror}chair/", admin_views.MakeChairView.as_view(), name="make_chair"),
             path(f"{juror}unchair/", admin_views.RemoveChairView.as_view(), name="remove_chair"),
+            path("<int:pk>/assignment/", assignment.AssignmentView.as_view(), name="assignment"),
+            path(
+                "<int:pk>/assignment/rule/", assignment.RuleView.as_view(), name="assignment_rule"
+            ),
+            path("<int:pk>/assignment/cap/", assignment.CapView.as_view(), name="assignment_cap"),
+            path(
+                "<int:pk>/assignment/confirm/",
+                assignment.ConfirmView.as_view(),
+                name="assignment_confirm",
+            ),
+            path(
+                "<int:pk>/assignment/move/", assignment.MoveView.as_view(), name="assignment_move"
+            ),
         ]
 
 

@@ -22,6 +22,7 @@ from competition import lifecycle
 from competition.models import AggregationMethod, Category, Duty, Edition
 
 from .. import aggregation, permissions, queries, results
+from ..assignment.solver import is_connected
 from ..forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
 from ..models import ProtocolExport, ResultSnapshot
 from ..queries import jury_of_record, recent_mailings, sheets_progress
@@ -180,6 +181,7 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
         "confirmation_stale": computed.confirmation_stale,
         "award_choices": [("", "—")] + [(a, award_label(a)) for a in AWARD_CHOICES],
         "sheets_missing": max(expected - done, 0),
+        "design_connected": result is None or _design_connected(result.totals),
         "award_margin": AWARD_CONTROL_MARGIN,
         "other_methods": [
             (SHORT_METHOD_LABELS[m], AggregationMethod(m).label) for m in _other_methods(result)
@@ -211,6 +213,16 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
         if not result.totals.empty:
             context.update(_charts(computed, juror_labels))
     return render(request, "scoring/results_category.html", context)
+
+
+def _design_connected(totals: pd.DataFrame) -> bool:
+    """Whether the counted sheets link every juror to every other through shared entries.
+
+    Without it the z-score method compares jurors only within each linked group (issue 13).
+    """
+    stacked = totals.stack().dropna()
+    jurors, entries = stacked.index.get_level_values(1), stacked.index.get_level_values(0)
+    return is_connected(zip(jurors, entries, strict=True))
 
 
 def _decide(request: HttpRequest, pk: int, form_class, decide, success: str) -> HttpResponse:

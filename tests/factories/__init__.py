@@ -132,3 +132,22 @@ class EntryFactory(factory.django.DjangoModelFactory):
     results = "12 000 spraw załatwionych online w 2025 r."
     contact_name = "Anna Kowalska"
     contact_email = "anna.kowalska@example.org"
+
+
+class AssignmentRuleFactory(factory.django.DjangoModelFactory):
+    """k jurors per entry in a category."""
+
+    class Meta:
+        model = "scoring.AssignmentRule"
+        django_get_or_create = ("category",)
+
+    category = factory.SubFactory(CategoryFactory)
+    jurors_per_entry = 2
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "scoring.Assignment"
+
+    juror = factory.SubFactory(UserFactory)
+    entry = factory.SubFactory(EntryFactory)
