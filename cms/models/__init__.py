@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .competitions import CompetitionPage, EditionPage
-from .content import StandardPage
+from .content import SiteFooter, StandardPage
 from .home import HomePage
 from .news import NewsIndexPage, NewsPage
 from .results import AnnouncementPage, ArchivePage, LaureateImage, LaureatePage
@@ -18,5 +18,6 @@ __all__ = [
     "LaureatePage",
     "NewsIndexPage",
     "NewsPage",
+    "SiteFooter",
     "StandardPage",
 ]

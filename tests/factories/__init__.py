@@ -112,3 +112,13 @@ class EntryFactory(factory.django.DjangoModelFactory):
     results = "12 000 spraw załatwionych online w 2025 r."
     contact_name = "Anna Kowalska"
     contact_email = "anna.kowalska@example.org"
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A Wagtail image of a plain PNG, for logos, hero pictures and laureates' images."""
+
+    class Meta:
+        model = "wagtailimages.Image"
+
+    title = factory.Sequence(lambda n: f"Obraz {n}")
+    file = factory.django.ImageField(width=320, height=100, color="#b0122b", format="PNG")
