@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("zgloszenia/", include("entries.urls")),
     path("jury/", include("scoring.urls")),
     path("szukaj/", views.search, name="search"),
+    path("styleguide/", views.styleguide, name="styleguide"),
     path("rss/", NewsFeed(), name="feed"),
     path("dane/", views.open_data, name="open_data"),
     path("weryfikacja/", views.verification_search, name="verification_search"),

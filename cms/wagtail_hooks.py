@@ -13,20 +13,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.contrib.settings.registry import register_setting
 from wagtail.models import PageViewRestriction
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_slug_changed, page_unpublished
 
 from competition import lifecycle
 from competition import services as competition_services
 from competition.lifecycle import Action
-from competition.models import Duty, Edition, Team
+from competition.models import Competition, Duty, Edition, PartnerLogo, Team
 from competition.services import team_saved
 from scoring.models import ResultSnapshot
 from scoring.permissions import is_organiser, organised
 
 from . import cache, services
 from .dashboard import EditionsPanel
-from .models import AnnouncementPage, CompetitionPage
+from .models import AnnouncementPage, CompetitionPage, SiteFooter
 
 
 @hooks.register("on_serve_page")
@@ -58,6 +59,16 @@ page_unpublished.connect(_invalidate, dispatch_uid="cms_cache_unpublished")
 # Cached pages are answered before Wagtail checks privacy, so a new restriction clears them.
 post_save.connect(_invalidate, sender=PageViewRestriction, dispatch_uid="cms_cache_restricted")
 post_delete.connect(_invalidate, sender=PageViewRestriction, dispatch_uid="cms_cache_unrestricted")
+# Every page draws the footer, and a competition's pages its branding (cms/branding.py); both
+# are remembered under the cache's generation, so a change to them clears it too.
+page_slug_changed.connect(_invalidate, dispatch_uid="cms_cache_slug_changed")
+for _model in (Competition, PartnerLogo, SiteFooter):
+    post_save.connect(_invalidate, sender=_model, dispatch_uid=f"cms_cache_saved_{_model.__name__}")
+    post_delete.connect(
+        _invalidate, sender=_model, dispatch_uid=f"cms_cache_deleted_{_model.__name__}"
+    )
+
+register_setting(SiteFooter, icon="list-ul")
 
 
 def announcements(request: HttpRequest) -> HttpResponse:

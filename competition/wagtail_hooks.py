@@ -76,6 +76,15 @@ class CompetitionViewSet(TeamScopedViewSet, DeclinedViewSet, ModelViewSet):
         FieldPanel("slug"),
         FieldPanel("organiser_name"),
         FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("logo"),
+                FieldPanel("accent_colour"),
+                FieldRowPanel([FieldPanel("hero_image"), FieldPanel("hero_alt_text")]),
+                InlinePanel("partner_logos", label=_("Partner's logo")),
+            ],
+            heading=_("Branding"),
+        ),
     ]
 
 

@@ -21,6 +21,7 @@ from tests.factories import (
     CompetitionFactory,
     CriterionFactory,
     EditionFactory,
+    ImageFactory,
     InstitutionFactory,
     TeamFactory,
     UserFactory,
@@ -110,11 +111,88 @@ def test_admin_creates_competition(client, admin_user):
             "slug": "slc",
             "code": "SLC",
             "organiser_name": "Mazowsze",
+            **NO_PARTNER_LOGOS,
         },
     )
 
     assert response.status_code == 302
     assert Competition.objects.get(slug="slc").organiser_name == "Mazowsze"
+
+
+# The branding panel's inline formset of partners' logos, empty.
+NO_PARTNER_LOGOS = {
+    "partner_logos-TOTAL_FORMS": "0",
+    "partner_logos-INITIAL_FORMS": "0",
+    "partner_logos-MIN_NUM_FORMS": "0",
+    "partner_logos-MAX_NUM_FORMS": "1000",
+}
+
+
+def test_admin_refuses_an_accent_colour_without_enough_contrast(client, organiser):
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("competitions:add"),
+        {
+            "name": "Innowacyjny Samorząd",
+            "slug": "is",
+            "organiser_name": "PAP",
+            "accent_colour": "#ffd400",
+            **NO_PARTNER_LOGOS,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "#ffd400" in response.content.decode()
+    assert "WCAG 2.1 AA" in response.content.decode()
+    assert not Competition.objects.filter(slug="is").exists()
+
+
+def test_admin_saves_a_competitions_branding(client, organiser):
+    logo = ImageFactory()
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("competitions:add"),
+        {
+            "name": "Innowacyjny Samorząd",
+            "slug": "is",
+            "organiser_name": "PAP",
+            "accent_colour": "#00695c",
+            "logo": logo.pk,
+            "partner_logos-TOTAL_FORMS": "1",
+            "partner_logos-INITIAL_FORMS": "0",
+            "partner_logos-MIN_NUM_FORMS": "0",
+            "partner_logos-MAX_NUM_FORMS": "1000",
+            "partner_logos-0-image": ImageFactory().pk,
+            "partner_logos-0-name": "Serwis Samorządowy PAP",
+            "partner_logos-0-url": "https://example.org/",
+            "partner_logos-0-ORDER": "1",
+        },
+    )
+
+    competition = Competition.objects.get(slug="is")
+    assert response.status_code == 302
+    assert (competition.accent_colour, competition.logo) == ("#00695c", logo)
+    assert [p.name for p in competition.partner_logos.all()] == ["Serwis Samorządowy PAP"]
+
+
+def test_admin_asks_for_the_hero_images_alternative_text(client, organiser):
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("competitions:add"),
+        {
+            "name": "Innowacyjny Samorząd",
+            "slug": "is",
+            "organiser_name": "PAP",
+            "hero_image": ImageFactory().pk,
+            **NO_PARTNER_LOGOS,
+        },
+    )
+
+    assert response.status_code == 200
+    assert not Competition.objects.filter(slug="is").exists()
 
 
 def test_admin_creates_edition(client, organiser):

@@ -151,3 +151,13 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
 
     juror = factory.SubFactory(UserFactory)
     entry = factory.SubFactory(EntryFactory)
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A Wagtail image of a plain PNG, for logos, hero pictures and laureates' images."""
+
+    class Meta:
+        model = "wagtailimages.Image"
+
+    title = factory.Sequence(lambda n: f"Obraz {n}")
+    file = factory.django.ImageField(width=320, height=100, color="#b0122b", format="PNG")
