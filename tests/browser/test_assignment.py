@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from competition.services import ensure_organiser_group
 from scoring import services
 from scoring.models import Assignment, AssignmentAudit
 from tests.browser.conftest import admin_login, check_axe, login, shot
 from tests.browser.test_jury import PASSWORD, category_in, person
+from tests.conftest import organisers_team
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,7 +29,7 @@ def click(locator) -> None:
 
 def test_organiser_assigns_moves_a_pair_and_a_juror_sees_only_theirs(new_page, live_server):
     category, _criteria, _entries = category_in("scoring", n_entries=6)
-    organiser = person("organizator", ensure_organiser_group())
+    organiser = person("organizator", organisers_team().group)
     jurors = [person("juror1"), person("juror2"), person("juror3")]
     for juror in jurors:
         services.appoint(category=category, user=juror)

@@ -128,8 +128,9 @@ NO_PARTNER_LOGOS = {
 }
 
 
-def test_admin_refuses_an_accent_colour_without_enough_contrast(client, organiser):
-    client.force_login(organiser)
+def test_admin_refuses_an_accent_colour_without_enough_contrast(client, admin_user):
+    # Adding a competition is for superusers; teams edit their own.
+    client.force_login(admin_user)
 
     response = client.post(
         reverse("competitions:add"),
@@ -148,9 +149,10 @@ def test_admin_refuses_an_accent_colour_without_enough_contrast(client, organise
     assert not Competition.objects.filter(slug="is").exists()
 
 
-def test_admin_saves_a_competitions_branding(client, organiser):
+def test_admin_saves_a_competitions_branding(client, admin_user):
     logo = ImageFactory()
-    client.force_login(organiser)
+    # Adding a competition is for superusers; teams edit their own.
+    client.force_login(admin_user)
 
     response = client.post(
         reverse("competitions:add"),
@@ -177,8 +179,9 @@ def test_admin_saves_a_competitions_branding(client, organiser):
     assert [p.name for p in competition.partner_logos.all()] == ["Serwis Samorządowy PAP"]
 
 
-def test_admin_asks_for_the_hero_images_alternative_text(client, organiser):
-    client.force_login(organiser)
+def test_admin_asks_for_the_hero_images_alternative_text(client, admin_user):
+    # Adding a competition is for superusers; teams edit their own.
+    client.force_login(admin_user)
 
     response = client.post(
         reverse("competitions:add"),
