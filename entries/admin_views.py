@@ -29,7 +29,11 @@ from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.utils import get_valid_next_url_from_request
-from wagtail.admin.views.generic import PermissionCheckedMixin, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic import (
+    DeleteView,
+    PermissionCheckedMixin,
+    WagtailAdminTemplateMixin,
+)
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView, InspectView
@@ -40,10 +44,20 @@ from competition.models import Category, Edition, Institution
 from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
 
 from . import exports
-from .models import Attachment, EntriesExport, Entry, EntryStatus, Membership, MembershipStatus
+from .models import (
+    QUESTION_LOCK_HELP,
+    Attachment,
+    EntriesExport,
+    Entry,
+    EntryStatus,
+    Membership,
+    MembershipStatus,
+    Question,
+)
 from .services import (
     approve_institution,
     decide_membership,
+    delete_question,
     mark_eligible,
     reject_entry,
     request_export,
@@ -661,3 +675,40 @@ class MembershipDecisionView(ApprovalMixin, View):
             },
         )
         return redirect("applicant_approvals:index")
+
+
+# Entry form questions ---------------------------------------------------------------------------
+
+
+class QuestionFilterSet(WagtailFilterSet):
+    edition = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("edition"),
+        queryset=Edition.objects.select_related("competition"),
+    )
+
+    class Meta:
+        model = Question
+        fields = ["edition", "kind", "hidden"]
+
+
+class QuestionDeleteView(DeleteView):
+    """Deleting through the service, which refuses once the edition's first entry is submitted."""
+
+    template_name = "competition/admin/confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.is_locked:
+            context["protected_by"] = [str(QUESTION_LOCK_HELP)]
+            context["is_protected"] = True
+        return context
+
+    def delete_action(self):
+        delete_question(question=self.object)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            messages.error(self.request, _refusal(error))
+            return redirect(self.get_delete_url())

@@ -10,14 +10,14 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import DateColumn
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms import nouns
 from cms.nouns import DeclinedViewSet
 
 from . import admin_views
-from .models import Entry
+from .models import Entry, Question
 from .services import EDITABLE_FIELDS
 
 
@@ -165,12 +165,46 @@ class ApprovalViewSet(ViewSet):
         ]
 
 
+class QuestionViewSet(DeclinedViewSet, ModelViewSet):
+    """The questions each edition adds to its entry form, filtered by edition like criteria."""
+
+    noun = nouns.QUESTION
+    model = Question
+    icon = "form"
+    menu_label = _("Entry form questions")
+    delete_view_class = admin_views.QuestionDeleteView
+    list_display = ["label", "edition", "category", "kind", "required", "for_jury", "hidden"]
+    filterset_class = admin_views.QuestionFilterSet
+    search_fields = ["label", "label_en"]
+    search_backend_name = None
+    ordering = ["edition", "order", "pk"]
+    panels = [
+        FieldRowPanel([FieldPanel("edition"), FieldPanel("category")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("code"), FieldPanel("order")]),
+        FieldRowPanel([FieldPanel("label"), FieldPanel("label_en")]),
+        FieldRowPanel([FieldPanel("help_text"), FieldPanel("help_text_en")]),
+        FieldRowPanel([FieldPanel("required"), FieldPanel("for_jury"), FieldPanel("hidden")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("max_length"),
+                FieldRowPanel([FieldPanel("min_value"), FieldPanel("max_value")]),
+                FieldRowPanel([FieldPanel("choices"), FieldPanel("choices_en")]),
+            ],
+            heading=_("Limits and options"),
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return Question.objects.select_related("edition__competition", "category")
+
+
 class EntriesGroup(ModelViewSetGroup):
     menu_label = _("Entries")
     menu_icon = "form"
     menu_order = 210
     items = (
         EntryViewSet(),
+        QuestionViewSet("entry_questions"),
         EntrySpreadsheetViewSet(),
         ApprovalViewSet(),
     )

@@ -112,3 +112,26 @@ class EntryFactory(factory.django.DjangoModelFactory):
     results = "12 000 spraw załatwionych online w 2025 r."
     contact_name = "Anna Kowalska"
     contact_email = "anna.kowalska@example.org"
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A short-text question of an edition's entry form."""
+
+    class Meta:
+        model = "entries.Question"
+
+    edition = factory.SubFactory(EditionFactory)
+    kind = "short_text"
+    code = factory.Sequence(lambda n: f"pytanie_{n}")
+    label = factory.Sequence(lambda n: f"Pytanie {n}")
+    label_en = factory.Sequence(lambda n: f"Question {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "entries.Answer"
+
+    entry = factory.SubFactory(EntryFactory)
+    question = factory.SubFactory(QuestionFactory, edition=factory.SelfAttribute("..entry.edition"))
+    value = "Odpowiedź"
