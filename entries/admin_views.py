@@ -46,6 +46,7 @@ from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
 from . import exports
 from .models import (
     QUESTION_LOCK_HELP,
+    Answer,
     Attachment,
     EntriesExport,
     Entry,
@@ -54,6 +55,7 @@ from .models import (
     MembershipStatus,
     Question,
 )
+from .questions import answer_rows
 from .services import (
     approve_institution,
     decide_membership,
@@ -210,6 +212,10 @@ class EntryInspectView(InspectView):
                 (attachment, reverse("entries_admin:attachment", args=[attachment.pk]))
                 for attachment in self.object.attachments.all()
             ],
+            answers=answer_rows(
+                self.object,
+                file_url=lambda answer: reverse("entries_admin:answer_file", args=[answer.pk]),
+            ),
             check_actions=formal_check_menu_items(self.object, "") if can_check else [],
             check_verdict=lifecycle.verdict(Action.FORMAL_CHECK, self.object.edition),
         )
@@ -233,6 +239,26 @@ class AttachmentDownloadView(PermissionCheckedMixin, View):
             as_attachment=True,
             filename=attachment.original_name,
             content_type=attachment.content_type,
+        )
+
+
+class AnswerFileView(PermissionCheckedMixin, View):
+    """A file answer, kept in private storage like an attachment, to whoever may view entries."""
+
+    model = Entry
+    permission_required = "view"
+
+    def get(self, request, pk):
+        answer = get_object_or_404(Answer.objects.exclude(file=""), pk=pk)
+        try:
+            handle = answer.file.storage.open(answer.file.name, "rb")
+        except FileNotFoundError:
+            raise Http404(_("The file of this attachment is missing.")) from None
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=answer.original_name,
+            content_type=answer.content_type,
         )
 
 

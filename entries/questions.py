@@ -8,16 +8,18 @@ ask these functions, so a type's rules are written once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Answer, Question, QuestionKind
+from .models import Answer, Entry, Question, QuestionKind
 
 CHOICE_KINDS = (QuestionKind.CHOICE, QuestionKind.MULTIPLE_CHOICE)
 # How several options share one cell of a workbook.
@@ -175,3 +177,38 @@ def from_cell(question: Question, raw: Any) -> Any:
     if question.kind in CHOICE_KINDS:
         field.choices = [(option, option) for option, _label in question.options]
     return stored(question, field.clean(raw))
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One question with its answer as a page shows it; `file_url` for a file answer."""
+
+    question: Question
+    text: str
+    file_url: str = ""
+
+
+def answer_rows(
+    entry: Entry, *, for_jury: bool = False, file_url: Callable[[Answer], str] | None = None
+) -> list[AnswerRow]:
+    """The entry's questions and answers in the form's order: two queries, whatever the number.
+
+    Hidden questions appear only when answered (the answer was given, so it is kept in view).
+    `for_jury` keeps only what the organiser marked for the jury.
+    """
+    answers = {answer.question_id: answer for answer in entry.answers.all()}
+    asked = Question.objects.filter(edition_id=entry.edition_id).filter(
+        Q(category__isnull=True) | Q(category_id=entry.category_id)
+    )
+    if for_jury:
+        asked = asked.filter(for_jury=True)
+    rows = []
+    for question in asked:
+        answer = answers.get(question.pk)
+        if question.hidden and not is_answered(question, answer):
+            continue
+        url = ""
+        if question.kind == QuestionKind.FILE and is_answered(question, answer) and file_url:
+            url = file_url(answer)
+        rows.append(AnswerRow(question=question, text=display(question, answer), file_url=url))
+    return rows

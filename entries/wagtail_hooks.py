@@ -106,6 +106,7 @@ class EntryViewSet(DeclinedViewSet, SnippetViewSet):
                 admin_views.AttachmentDownloadView.as_view(),
                 name="attachment",
             ),
+            path("answers/<int:pk>/", admin_views.AnswerFileView.as_view(), name="answer_file"),
         ]
 
 
