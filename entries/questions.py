@@ -212,3 +212,20 @@ def answer_rows(
             url = file_url(answer)
         rows.append(AnswerRow(question=question, text=display(question, answer), file_url=url))
     return rows
+
+
+def jury_answers(entry_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
+    """(question, answer) of each entry for the questions marked for the jury, one query: what
+    the protocol records beside the ranking. Answers cannot change after the submission
+    deadline, so reading them when the protocol is built matches what the jury saw."""
+    by_entry: dict[int, list[tuple[str, str]]] = {}
+    answers = (
+        Answer.objects.filter(entry_id__in=list(entry_ids), question__for_jury=True)
+        .select_related("question")
+        .order_by("entry_id", "question__order", "question_id")
+    )
+    for answer in answers:
+        text = display(answer.question, answer)
+        if text:
+            by_entry.setdefault(answer.entry_id, []).append((answer.question.text, text))
+    return by_entry
