@@ -28,13 +28,19 @@ _ORGANISER_MODELS = (
     "award",
 )
 # Organisers read and formally check entries and decide on applicants; entries are never added
-# or deleted in the admin (applicants submit them, paper ones come through the import).
+# or deleted in the admin (applicants submit them, paper ones come through the import). They
+# write each edition's entry form questions (deleting only until the first submission).
 _ORGANISER_ENTRIES_PERMISSIONS = (
     "view_entry",
     "change_entry",
     "view_membership",
     "change_membership",
     "view_attachment",
+    "view_question",
+    "add_question",
+    "change_question",
+    "delete_question",
+    "view_answer",
 )
 # Organisers run the jury: they appoint and dismiss jurors, keep juror profiles, lift conflicts of
 # interest (never add or delete them) and read the score sheets' audit log.

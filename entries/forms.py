@@ -116,6 +116,13 @@ class EntryForm(forms.ModelForm):
             self.initial[name] = questions.initial(question, answer)
             self.questions[name] = question
 
+    def fixed_fields(self) -> list:
+        """The bound fields every edition asks, for the template to set apart from its own."""
+        return [self[name] for name in self.fields if name not in self.questions]
+
+    def question_fields(self) -> list:
+        return [self[name] for name in self.questions]
+
     def entry_data(self) -> dict[str, Any]:
         """The fixed fields' cleaned values, without category, institution and questions."""
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}

@@ -180,7 +180,8 @@ class QuestionViewSet(DeclinedViewSet, ModelViewSet):
     search_backend_name = None
     ordering = ["edition", "order", "pk"]
     panels = [
-        FieldRowPanel([FieldPanel("edition"), FieldPanel("category")]),
+        FieldPanel("edition"),
+        FieldPanel("category"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("code"), FieldPanel("order")]),
         FieldRowPanel([FieldPanel("label"), FieldPanel("label_en")]),
         FieldRowPanel([FieldPanel("help_text"), FieldPanel("help_text_en")]),
