@@ -14,6 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms import nouns
+from cms.admin_display import ValueColumn
 from cms.nouns import DeclinedViewSet
 
 from . import admin_views
@@ -174,7 +175,15 @@ class QuestionViewSet(DeclinedViewSet, ModelViewSet):
     icon = "form"
     menu_label = _("Entry form questions")
     delete_view_class = admin_views.QuestionDeleteView
-    list_display = ["label", "edition", "category", "kind", "required", "for_jury", "hidden"]
+    list_display = [
+        "label",
+        "edition",
+        "category",
+        "kind",
+        ValueColumn("required", label=_("required to submit"), sort_key="required"),
+        ValueColumn("for_jury", label=_("for the jury"), sort_key="for_jury"),
+        ValueColumn("hidden", label=_("hidden"), sort_key="hidden"),
+    ]
     filterset_class = admin_views.QuestionFilterSet
     search_fields = ["label", "label_en"]
     search_backend_name = None
