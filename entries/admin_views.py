@@ -495,6 +495,10 @@ class SpreadsheetsView(SpreadsheetMixin, TemplateView):
         exports = EntriesExport.objects.all()
         exports.fail_stale()
         kwargs["exports"] = exports.select_related("edition__competition", "requested_by")[:10]
+        # Editions with their own questions get a template with a column for each.
+        kwargs["editions_with_questions"] = (
+            Edition.objects.filter(questions__isnull=False).distinct().select_related("competition")
+        )
         return super().get_context_data(**kwargs)
 
     def get(self, request, *args, **kwargs):
@@ -586,8 +590,15 @@ class ExportDownloadView(SpreadsheetMixin, View):
 
 
 class ImportTemplateView(SpreadsheetMixin, View):
+    """The template; `?edition=` adds a column for each of the edition's questions."""
+
     def get(self, request, *args, **kwargs):
-        return _xlsx_response(workbook_bytes(import_template_workbook()), "import-template.xlsx")
+        edition = None
+        if (pk := request.GET.get("edition", "")).isdigit():
+            edition = get_object_or_404(Edition, pk=pk)
+        return _xlsx_response(
+            workbook_bytes(import_template_workbook(edition)), "import-template.xlsx"
+        )
 
 
 class ImportReportView(SpreadsheetMixin, View):

@@ -338,12 +338,14 @@ class ImportRefused(Exception):
         self.problems = list(problems)
 
 
-def import_template_workbook() -> Workbook:
-    """The empty sheet organisers fill in, and a second sheet explaining each column."""
+def import_template_workbook(edition: Edition | None = None) -> Workbook:
+    """The empty sheet organisers fill in, and a second sheet explaining each column; with an
+    edition, a column for each of its questions (headed by the question's code) too."""
+    asked = list(questions_of(edition).filter(hidden=False)) if edition else []
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _sheet_title(_("Entries"), set())
-    _write_table(sheet, IMPORT_COLUMNS, [])
+    _write_table(sheet, [*IMPORT_COLUMNS, *(q.code for q in asked)], [])
     notes = workbook.create_sheet(_sheet_title(_("Instructions"), {sheet.title.casefold()}))
     _write_table(
         notes,
@@ -353,7 +355,8 @@ def import_template_workbook() -> Workbook:
                 (name, _yes_no(name in REQUIRED_IMPORT_COLUMNS), _column_note(name))
                 for name in IMPORT_COLUMNS
             ),
-            ("…", "", str(IMPORT_QUESTIONS_NOTE)),
+            *((q.code, _yes_no(q.required), f"{q.label} ({q.get_kind_display()})") for q in asked),
+            *([] if edition else [("…", "", str(IMPORT_QUESTIONS_NOTE))]),
         ],
     )
     return workbook

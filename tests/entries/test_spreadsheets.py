@@ -768,3 +768,16 @@ def test_import_refuses_bad_or_missing_answers_by_row_and_writes_nothing(
     ]
     assert excinfo.value.problems[0].message.startswith("Ile?: ")
     assert not Entry.objects.exists()
+
+
+def test_import_template_of_an_edition_has_a_column_per_question(edition):
+    QuestionFactory(edition=edition, code="e_uslugi", label="Jakie e-usługi?", required=True)
+    QuestionFactory(edition=edition, code="stare", hidden=True)
+
+    workbook = read_back(workbook_bytes(import_template_workbook(edition)))
+
+    header = [cell.value for cell in workbook.worksheets[0][1]]
+    notes = list(workbook.worksheets[1].iter_rows(min_row=2, values_only=True))
+    assert header == [*IMPORT_COLUMNS, "e_uslugi"]
+    assert notes[-1][:2] == ("e_uslugi", "tak")
+    assert notes[-1][2].startswith("Jakie e-usługi?")
