@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-browser test-multinode lint format demo messages migrate test-postgres bench clean
+.PHONY: run test test-browser test-multinode lint format demo messages migrate test-postgres bench fonts clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,17 @@ bench: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l pl -l en --ignore=.venv --ignore=node_modules --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+# The site's type face, Source Sans 3 (SIL Open Font License 1.1), is committed in static/fonts/ so
+# `make run` and `make test` need no npm; this target refreshes it from the npm package pinned in
+# package.json (@fontsource-variable/source-sans-3). Only the latin and latin-ext subsets: latin-ext
+# holds ą ć ę ł ń ś ź ż (ó is in latin); the browser fetches a subset only for the letters a page uses.
+fonts:
+	npm install --no-audit --no-fund --silent
+	for subset in latin latin-ext; do for style in normal italic; do \
+		cp node_modules/@fontsource-variable/source-sans-3/files/source-sans-3-$$subset-wght-$$style.woff2 static/fonts/; \
+	done; done
+	cp node_modules/@fontsource-variable/source-sans-3/LICENSE static/fonts/OFL.txt
 
 clean:
 	rm -rf $(VENV) db.sqlite3 artifacts

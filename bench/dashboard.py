@@ -43,7 +43,15 @@ def run(args) -> None:
     call_command("migrate", verbosity=0)
     entries, sheets = build(args)
 
-    from cms.dashboard import live_editions
+    from types import SimpleNamespace
+
+    from cms.dashboard import live_editions as panel_editions
+
+    # The panel as a superuser sees it: every live edition.
+    everyone = SimpleNamespace(is_authenticated=True, is_superuser=True)
+
+    def live_editions():
+        return panel_editions(everyone)
 
     def timed(function) -> tuple[float, int]:
         times = []

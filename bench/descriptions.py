@@ -129,8 +129,8 @@ def main() -> int:
     setup_test_environment()
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
 
-    from competition.services import ensure_organiser_group
     from scoring import services as scoring_services
+    from tests.conftest import organise_everything
     from tests.factories import CategoryFactory, EditionFactory, MembershipFactory, UserFactory
 
     now = timezone.now()
@@ -141,7 +141,7 @@ def main() -> int:
     juror = UserFactory(username="juror")
     scoring_services.appoint(category=category, user=juror)
     organiser = UserFactory(username="organiser", is_staff=True)
-    organiser.groups.add(ensure_organiser_group())
+    organise_everything(organiser)
     clients = {"applicant": Client(), "juror": Client(), "organiser": Client()}
     clients["applicant"].force_login(applicant)
     clients["juror"].force_login(juror)

@@ -139,20 +139,20 @@ def build(args):
     from django.utils import timezone
 
     from competition.models import Category, Competition, Criterion, Edition, Institution
-    from competition.services import ensure_organiser_group
     from entries.models import Entry, EntryStatus
     from scoring import permissions
     from scoring.models import Score, ScoreSheet
+    from tests.conftest import organise_everything
 
     rng = random.Random(2026)
     now = timezone.now()
     day = dt.timedelta(days=1)
     User = get_user_model()
     organiser = User.objects.create(username="organiser", email="organiser@example.org")
-    organiser.groups.add(ensure_organiser_group())
     competition = Competition.objects.create(
         name="Konkurs", slug="konkurs", code="K", organiser_name="Biuro"
     )
+    organise_everything(organiser)
     edition = Edition.objects.create(
         competition=competition, number=1, year=2026,
         call_opens_at=now - 90 * day, submission_deadline=now - 60 * day,

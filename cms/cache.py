@@ -131,3 +131,21 @@ class PageCacheMiddleware:
                 response["Vary"] = "Cookie"
                 return public(response)
         return self.get_response(request)
+
+
+_MISSING = object()
+
+
+def remembered(name: str, compute):
+    """A fragment many pages share (the footer's links, a page's breadcrumbs and branding).
+
+    Kept under the page cache's generation, so whatever clears the pages (a publish, a saved
+    competition or footer) clears these too, and a page rendered afresh costs no more queries
+    than it did before it had a footer and breadcrumbs.
+    """
+    key = f"fragments:{_generation()}:{name}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value

@@ -12,6 +12,7 @@ from competition import lifecycle
 from competition.lifecycle import Action
 from competition.models import Category, Edition, Phase
 from entries.models import Entry, EntryStatus
+from scoring.permissions import organised
 from scoring.queries import sheets_progress
 
 
@@ -67,10 +68,10 @@ def _next_url(action: Action | None, edition: Edition) -> str:
     return ""
 
 
-def live_editions() -> list[EditionOverview]:
-    """Editions not archived yet, newest first; a fixed number of queries for any number."""
+def live_editions(user) -> list[EditionOverview]:
+    """The user's editions not archived yet, newest first; a fixed number of queries for any number."""
     editions = list(
-        Edition.objects.filter(archived_at__isnull=True)
+        organised(Edition.objects.filter(archived_at__isnull=True), user)
         .select_related("competition")
         .order_by("-call_opens_at")
     )
@@ -114,5 +115,8 @@ class EditionsPanel(Component):
     order = 50
     template_name = "cms/admin/editions_panel.html"
 
+    def __init__(self, user) -> None:
+        self.user = user
+
     def get_context_data(self, parent_context=None):
-        return {"overviews": live_editions()}
+        return {"overviews": live_editions(self.user)}

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
 from django.db import transaction
-from wagtail.models import Locale, Page
+from PIL import Image as PillowImage
+from PIL import ImageDraw, ImageFont
+from wagtail.images.models import Image
+from wagtail.models import Locale, Page, Site
 
-from competition.models import Competition, Edition
+from competition.models import Competition, Edition, PartnerLogo
 from scoring.models import ResultSnapshot
 
 from . import services
@@ -17,6 +23,7 @@ from .models import (
     ArchivePage,
     NewsIndexPage,
     NewsPage,
+    SiteFooter,
     StandardPage,
 )
 
@@ -65,12 +72,132 @@ ACCESSIBILITY = (
     "mobilnych podmiotów publicznych.</p>"
     "<h2>Stan dostępności cyfrowej</h2><p>Strona jest zgodna z WCAG 2.1 na poziomie AA. Strony "
     "publiczne są sprawdzane automatycznie narzędziem axe-core.</p>"
-    "<h2>Skróty klawiaturowe</h2><p>Pierwszy klawisz Tab pokazuje odnośnik „Przejdź do treści”.</p>"
+    "<h2>Skróty klawiaturowe</h2><p>Pierwsze naciśnięcie klawisza Tab pokazuje odnośnik, który pomija nawigację.</p>"
     "<h2>Informacje zwrotne i dane kontaktowe</h2><p>Problemy z dostępnością prosimy zgłaszać na "
     "adres konkursy@example.org. Na zgłoszenie odpowiadamy nie później niż w ciągu 7 dni.</p>"
     "<h2>Procedura wnioskowo-skargowa</h2><p>Jeśli odpowiedź nie jest satysfakcjonująca, można "
     "złożyć skargę do Rzecznika Praw Obywatelskich.</p>"
 )
+
+PRIVACY = (
+    "<p>Administratorem danych osobowych użytkowników serwisu jest organizator konkursu, "
+    "wskazany w regulaminie danej edycji. Dane przetwarzamy w celu prowadzenia konta, przyjęcia "
+    "i oceny zgłoszeń oraz ogłoszenia wyników (art. 6 ust. 1 lit. b i e RODO), a dane laureatów "
+    "publikujemy za zgodą (art. 6 ust. 1 lit. a RODO).</p>"
+    "<h2>Prawa osób, których dane dotyczą</h2><p>Przysługuje Państwu prawo dostępu do danych, "
+    "ich sprostowania, usunięcia, ograniczenia przetwarzania, przenoszenia, sprzeciwu, cofnięcia "
+    "zgody oraz wniesienia skargi do Prezesa Urzędu Ochrony Danych Osobowych.</p>"
+    "<h2>Kontakt z inspektorem ochrony danych</h2><p>iod@example.org</p>"
+)
+REGULATIONS = (
+    "<p>Serwis służy do przyjmowania zgłoszeń do konkursów, ich oceny przez komisje konkursowe "
+    "i publikacji wyników. Konto zakłada pracownik instytucji zgłaszającej projekt, podając "
+    "służbowy e-mail.</p><h2>Zasady korzystania</h2><p>Zgłoszenia przyjmowane są "
+    "wyłącznie w terminie naboru danej edycji. Szczegółowe zasady każdego konkursu określa jego "
+    "regulamin, opublikowany na stronie konkursu.</p>"
+)
+CONTACT = (
+    "<p>Sekretariat konkursów<br>ul. Przykładowa 1, 00-001 Warszawa</p>"
+    "<p>E-mail: konkursy@example.org<br>Telefon: +48 22 000 00 00</p>"
+    "<p>Sekretariat odpowiada w dni robocze w godzinach 8:00–16:00.</p>"
+)
+# Each competition's look: an accent colour with at least 4.5:1 on white, a logo, a hero picture
+# and a partner, all drawn here so the demo needs no image files nor network.
+BRANDING = {
+    "samorzadowy-lider-cyfryzacji": ("#b0122b", "SLC", "Mazowsze. Serce Polski"),
+    "innowacyjny-samorzad": ("#00695c", "IS", "Serwis Samorządowy PAP"),
+}
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+
+
+def _font(size: int):
+    # DejaVu has every Polish letter; Pillow's own default face stands in where it is missing.
+    return ImageFont.truetype(str(FONT), size) if FONT.exists() else ImageFont.load_default(size)
+
+
+def _png(drawing: PillowImage.Image, title: str) -> Image:
+    buffer = io.BytesIO()
+    drawing.save(buffer, format="PNG")
+    buffer.seek(0)
+    image = Image(title=title)
+    image.file = ImageFile(buffer, name=f"{title.lower().replace(' ', '-')}.png")
+    image.save()
+    return image
+
+
+def _logo(colour: str, initials: str, title: str) -> Image:
+    drawing = PillowImage.new("RGBA", (192, 192), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(drawing)
+    draw.rounded_rectangle((0, 0, 191, 191), radius=36, fill=colour)
+    draw.rectangle((24, 140, 168, 152), fill="#ffffff")
+    draw.text(
+        (96, 80), initials, font=_font(76 if len(initials) > 2 else 96), anchor="mm", fill="#ffffff"
+    )
+    return _png(drawing, title)
+
+
+def _hero(colour: str, title: str) -> Image:
+    drawing = PillowImage.new("RGB", (1600, 500), "#f2f5f8")
+    draw = ImageDraw.Draw(drawing)
+    for index in range(14):
+        x = 620 + index * 70
+        draw.rounded_rectangle((x, 60 + (index % 4) * 60, x + 48, 500), radius=24, fill=colour)
+    for row in range(4):
+        for column in range(8):
+            draw.ellipse(
+                (80 + column * 60, 90 + row * 80, 104 + column * 60, 114 + row * 80),
+                fill="#c8d0d9",
+            )
+    return _png(drawing, title)
+
+
+def _wordmark(text: str, title: str) -> Image:
+    font = _font(34)
+    width = int(font.getlength(text)) + 40
+    drawing = PillowImage.new("RGBA", (width, 96), (0, 0, 0, 0))
+    ImageDraw.Draw(drawing).text((20, 48), text, font=font, anchor="lm", fill="#1b1f24")
+    return _png(drawing, title)
+
+
+def brand_competitions() -> None:
+    """Give the demo's competitions their colours, logos, hero pictures and a partner."""
+    for competition in Competition.objects.filter(slug__in=BRANDING, logo__isnull=True):
+        colour, initials, partner = BRANDING[competition.slug]
+        competition.accent_colour = colour
+        competition.logo = _logo(colour, initials, f"Logo {competition.slug}")
+        competition.hero_image = _hero(colour, f"Baner {competition.slug}")
+        competition.hero_alt_text = (
+            f"Baner konkursu „{competition.name}”: kolumny w barwie konkursu rosnące od lewej "
+            "do prawej."
+        )
+        competition.full_clean()
+        competition.save()
+        PartnerLogo.objects.create(
+            competition=competition,
+            image=_wordmark(partner, f"Partner {competition.slug}"),
+            name=partner,
+            sort_order=0,
+        )
+
+
+def _footer(home: Page) -> None:
+    pages = {
+        slug: _child(home, StandardPage, slug, title=title, body=body)
+        for slug, title, body in [
+            ("deklaracja-dostepnosci", "Deklaracja dostępności", ACCESSIBILITY),
+            ("ochrona-danych", "Ochrona danych osobowych (RODO)", PRIVACY),
+            ("regulamin", "Regulamin serwisu", REGULATIONS),
+            ("kontakt", "Kontakt", CONTACT),
+        ]
+    }
+    footer = SiteFooter.for_site(Site.objects.get(is_default_site=True))
+    footer.accessibility_page = pages["deklaracja-dostepnosci"]
+    footer.privacy_page = pages["ochrona-danych"]
+    footer.regulations_page = pages["regulamin"]
+    footer.contact_page = pages["kontakt"]
+    footer.contact_email = footer.contact_email or "konkursy@example.org"
+    footer.contact_phone = footer.contact_phone or "+48 22 000 00 00"
+    footer.save()
 
 
 def _child(parent: Page, model, slug: str, **fields):
@@ -121,14 +248,8 @@ def build_site() -> None:
         slug = title.lower().replace(" ", "-").replace(":", "")[:50]
         _child(news_index, NewsPage, slug, title=title, date=date, intro=intro, body=body)
     _child(home, ArchivePage, "archiwum", title="Archiwum laureatów")
-    _child(
-        home,
-        StandardPage,
-        "deklaracja-dostepnosci",
-        title="Deklaracja dostępności",
-        body=ACCESSIBILITY,
-    )
-    services.grant_page_drafting(home=home)
+    _footer(home)
+    brand_competitions()
     _translate_tree(home)
 
 

@@ -59,3 +59,15 @@ class VerificationForm(forms.Form):
             .filter(digest=digest, edition__published_at__isnull=False)
             .first()
         )
+
+
+class StyleguideForm(forms.Form):
+    """A form the styleguide shows twice: as it first appears, and with inline errors."""
+
+    name = forms.CharField(label=_("Name of the project"), max_length=200)
+    email = forms.EmailField(
+        label=_("E-mail"), help_text=_("We write to this address about the entry.")
+    )
+    kind = forms.ChoiceField(label=_("Type of institution"), choices=InstitutionKind.choices)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, required=False)
+    consent = forms.BooleanField(label=_("I agree to the publication of the project"))

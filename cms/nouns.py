@@ -40,6 +40,10 @@ CRITERION = Noun(
 INSTITUTION = Noun(
     pgettext_lazy("accusative", "institution"), pgettext_lazy("genitive plural", "institutions")
 )
+TEAM = Noun(
+    pgettext_lazy("accusative", "organiser team"),
+    pgettext_lazy("genitive plural", "organiser teams"),
+)
 ENTRY = Noun(pgettext_lazy("accusative", "entry"), pgettext_lazy("genitive plural", "entries"))
 JUROR_PROFILE = Noun(
     pgettext_lazy("accusative", "juror profile"),

@@ -4,38 +4,46 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from wagtail.models import Locale, Page, Site
+from wagtail.models import GroupPagePermission, Locale, Page, Site
 
 from competition import lifecycle
 from competition.lifecycle import Action
-from competition.models import Competition, Edition
+from competition.models import Competition, Edition, Team
 from entries.models import Entry
 from scoring.models import ResultSnapshot
 from scoring.results.snapshot import Snapshot
 
 from .models import AnnouncementPage, CompetitionPage, EditionPage, HomePage, LaureatePage
 
+# What a team's "publish pages" duty gives on its competitions' page trees: drafting; the
+# laureate announcement and other pages go live when Wagtail's moderators approve them.
+TEAM_PAGE_PERMISSIONS = ("add_page", "change_page")
+
 
 @transaction.atomic
-def grant_page_drafting(*, home: Page) -> None:
-    """Organisers draft pages (announcements included); Wagtail's Moderators approve and publish."""
-    from django.contrib.auth.models import Permission
-    from wagtail.models import GroupPagePermission
+def grant_team_pages(*, team: Team) -> None:
+    """The team's group may edit the page trees of its competitions, in every locale, and no other.
 
-    from competition.services import ensure_organiser_group
-
-    group = ensure_organiser_group()
-    for codename in ("add_page", "change_page"):
-        GroupPagePermission.objects.get_or_create(
-            group=group,
-            page=home,
-            permission=Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=codename
-            ),
+    Called when a team is saved and when a competition page is made (cms.wagtail_hooks).
+    """
+    pages = set()
+    if team.publish:
+        pages = set(
+            CompetitionPage.objects.filter(competition__teams=team).values_list("pk", flat=True)
         )
+    GroupPagePermission.objects.filter(group=team.group).exclude(page_id__in=pages).delete()
+    permissions = Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=TEAM_PAGE_PERMISSIONS
+    )
+    for page_id in pages:
+        for permission in permissions:
+            GroupPagePermission.objects.get_or_create(
+                group=team.group, page_id=page_id, permission=permission
+            )
 
 
 @transaction.atomic

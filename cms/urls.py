@@ -13,6 +13,7 @@ from cms import views
 from cms.feeds import NewsFeed
 from cms.health import HealthView
 from cms.sitemaps import MultilingualSitemap
+from cms.vote import views as vote_views
 
 urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
@@ -30,6 +31,7 @@ urlpatterns = [
         name="edition_laureates_data",
     ),
     path("dane/katalog.jsonld", views.open_data_catalogue, name="open_data_catalogue"),
+    path("glosowanie/wyzwanie/", vote_views.new_challenge, name="vote_challenge"),
     path("", include("cms.api_urls")),
 ]
 
@@ -44,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("zgloszenia/", include("entries.urls")),
     path("jury/", include("scoring.urls")),
     path("szukaj/", views.search, name="search"),
+    path("styleguide/", views.styleguide, name="styleguide"),
     path("rss/", NewsFeed(), name="feed"),
     path("dane/", views.open_data, name="open_data"),
     path("weryfikacja/", views.verification_search, name="verification_search"),
@@ -53,6 +56,18 @@ urlpatterns += i18n_patterns(
     path("dyplomy/<int:pk>/zip/", views.request_diplomas, name="diplomas_request"),
     path("dyplomy/archiwum/<int:pk>/status/", views.diplomas_status, name="diplomas_status"),
     path("dyplomy/archiwum/<int:pk>/", views.diplomas_zip, name="diplomas_zip"),
+    path("glosowanie/potwierdz/<str:token>/", vote_views.confirm, name="vote_confirm"),
+    path("glosowanie/<slug:competition>/<int:year>-<int:number>/", vote_views.vote, name="vote"),
+    path(
+        "glosowanie/<slug:competition>/<int:year>-<int:number>/wyslano/",
+        vote_views.sent,
+        name="vote_sent",
+    ),
+    path(
+        "glosowanie/<slug:competition>/<int:year>-<int:number>/wyniki/",
+        vote_views.results,
+        name="vote_results",
+    ),
     path("dyplomy/<int:pk>/<int:entry>/", views.diploma_pdf, name="diploma_pdf"),
     # Wagtail's own front-end login skips allauth's rules (confirmed e-mail, rate limits):
     # private pages send visitors to allauth's login instead (WAGTAIL_FRONTEND_LOGIN_URL).

@@ -7,6 +7,8 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Locale, Page
 
-from competition.models import Edition
+from competition.models import Duty, Edition
 from scoring.models import ResultSnapshot
-from scoring.permissions import is_organiser
+from scoring.permissions import organised
 
 from . import diplomas, opendata
-from .forms import SearchForm, VerificationForm
+from .forms import SearchForm, StyleguideForm, VerificationForm
 from .models import DiplomaArchive
 from .tasks import build_diplomas_task
 
@@ -43,6 +45,43 @@ def search(request: HttpRequest) -> HttpResponse:
         request,
         "cms/search.html",
         {"form": form, "query": query, "results": results, "page_obj": page_obj},
+    )
+
+
+# The colour tokens of static/css/site.css that the styleguide shows as swatches.
+STYLEGUIDE_COLOURS = (
+    "--color-ink", "--color-ink-muted", "--color-surface", "--color-surface-alt",
+    "--color-border", "--color-border-strong", "--color-primary", "--color-footer",
+    "--accent", "--color-success", "--color-warning", "--color-danger", "--color-info",
+)  # fmt: skip
+
+
+def styleguide(request: HttpRequest) -> HttpResponse:
+    """Every component of the site with its states, for the people who edit and build it."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("wagtailadmin.access_admin"):
+        raise PermissionDenied
+    from competition.models import Phase
+    from entries.models import EntryStatus
+    from scoring.models import SheetStatus
+
+    invalid = StyleguideForm({"name": "", "email": "not-an-address", "kind": ""})
+    invalid.is_valid()
+    return render(
+        request,
+        "cms/styleguide.html",
+        {
+            "form": StyleguideForm(),
+            "invalid_form": invalid,
+            "page_obj": Paginator(range(200), 20).get_page(3),
+            "statuses": [
+                ("phase", list(Phase.values)),
+                ("entry", list(EntryStatus.values)),
+                ("sheet", list(SheetStatus.values)),
+            ],
+            "colours": STYLEGUIDE_COLOURS,
+        },
     )
 
 
@@ -164,10 +203,10 @@ def verification_search(request: HttpRequest) -> HttpResponse:
 
 
 def _organiser_snapshot(request: HttpRequest, pk: int):
-    if not is_organiser(request.user):
-        raise Http404
+    """A published snapshot of a competition the user's team sees results of; 404 otherwise."""
+    snapshots = ResultSnapshot.objects.select_related("edition__competition")
     return get_object_or_404(
-        ResultSnapshot.objects.select_related("edition__competition"),
+        organised(snapshots, request.user, Duty.RESULTS),
         pk=pk,
         edition__published_at__isnull=False,
     )
@@ -235,12 +274,10 @@ def request_diplomas(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _organiser_archive(request: HttpRequest, pk: int) -> DiplomaArchive:
-    if not is_organiser(request.user):
-        raise Http404
-    DiplomaArchive.objects.filter(pk=pk).fail_stale()
-    return get_object_or_404(
-        DiplomaArchive.objects.select_related("snapshot__edition__competition"), pk=pk
-    )
+    """An archive of a competition the user's team sees results of; 404 otherwise."""
+    archives = organised(DiplomaArchive.objects, request.user, Duty.RESULTS)
+    archives.filter(pk=pk).fail_stale()
+    return get_object_or_404(archives.select_related("snapshot__edition__competition"), pk=pk)
 
 
 @login_required

@@ -13,19 +13,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.contrib.settings.registry import register_setting
 from wagtail.models import PageViewRestriction
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_slug_changed, page_unpublished
 
 from competition import lifecycle
 from competition import services as competition_services
 from competition.lifecycle import Action
-from competition.models import Edition
+from competition.models import Competition, Duty, Edition, PartnerLogo, Team
+from competition.services import team_saved
 from scoring.models import ResultSnapshot
-from scoring.permissions import is_organiser
+from scoring.permissions import is_organiser, organised
 
 from . import cache, services
 from .dashboard import EditionsPanel
-from .models import AnnouncementPage
+from .models import AnnouncementPage, CompetitionPage, SiteFooter
 
 
 @hooks.register("on_serve_page")
@@ -37,18 +39,44 @@ def _invalidate(sender, **kwargs) -> None:
     cache.invalidate()
 
 
+def _team_saved(sender, team, **kwargs) -> None:
+    services.grant_team_pages(team=team)
+
+
+def _competition_page_saved(sender, instance, **kwargs) -> None:
+    """A new competition page (or its translation) is at once editable by the competition's teams."""
+    for team in Team.objects.filter(competitions=instance.competition_id).select_related("group"):
+        services.grant_team_pages(team=team)
+
+
+team_saved.connect(_team_saved, dispatch_uid="cms_team_pages")
+post_save.connect(
+    _competition_page_saved, sender=CompetitionPage, dispatch_uid="cms_competition_page_teams"
+)
+
 page_published.connect(_invalidate, dispatch_uid="cms_cache_published")
 page_unpublished.connect(_invalidate, dispatch_uid="cms_cache_unpublished")
 # Cached pages are answered before Wagtail checks privacy, so a new restriction clears them.
 post_save.connect(_invalidate, sender=PageViewRestriction, dispatch_uid="cms_cache_restricted")
 post_delete.connect(_invalidate, sender=PageViewRestriction, dispatch_uid="cms_cache_unrestricted")
+# Every page draws the footer, and a competition's pages its branding (cms/branding.py); both
+# are remembered under the cache's generation, so a change to them clears it too.
+page_slug_changed.connect(_invalidate, dispatch_uid="cms_cache_slug_changed")
+for _model in (Competition, PartnerLogo, SiteFooter):
+    post_save.connect(_invalidate, sender=_model, dispatch_uid=f"cms_cache_saved_{_model.__name__}")
+    post_delete.connect(
+        _invalidate, sender=_model, dispatch_uid=f"cms_cache_deleted_{_model.__name__}"
+    )
+
+register_setting(SiteFooter, icon="list-ul")
 
 
 def announcements(request: HttpRequest) -> HttpResponse:
-    if not is_organiser(request.user):
+    if not is_organiser(request.user, duty=Duty.PUBLISH):
         raise PermissionDenied
     snapshots = (
-        ResultSnapshot.objects.filter(superseded_by__isnull=True)
+        organised(ResultSnapshot.objects, request.user, Duty.PUBLISH)
+        .filter(superseded_by__isnull=True)
         .select_related("edition__competition", "created_by")
         .order_by("-created_at")
     )
@@ -59,9 +87,10 @@ def announcements(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def create_announcement(request: HttpRequest, snapshot_pk: int) -> HttpResponse:
-    if not is_organiser(request.user):
+    if not is_organiser(request.user, duty=Duty.PUBLISH):
         raise PermissionDenied
-    snapshot = get_object_or_404(ResultSnapshot, pk=snapshot_pk)
+    snapshots = organised(ResultSnapshot.objects, request.user, Duty.PUBLISH)
+    snapshot = get_object_or_404(snapshots, pk=snapshot_pk)
     try:
         page = services.create_announcement(
             snapshot=snapshot, by=request.user, go_live_at=snapshot.edition.results_date
@@ -93,7 +122,7 @@ def announcement_urls():
 
 class OrganiserMenuItem(MenuItem):
     def is_shown(self, request):
-        return is_organiser(request.user)
+        return is_organiser(request.user, duty=Duty.PUBLISH)
 
 
 @hooks.register("register_admin_menu_item")
@@ -109,14 +138,16 @@ def announcements_menu_item():
 @hooks.register("construct_homepage_panels")
 def editions_panel(request, panels):
     if is_organiser(request.user):
-        panels.insert(0, EditionsPanel())
+        panels.insert(0, EditionsPanel(request.user))
 
 
 class ResultsMenu(Menu):
     """One item per edition that is not archived: its results, decisions and freezing."""
 
     def menu_items_for_request(self, request):
-        editions = Edition.objects.filter(archived_at__isnull=True).select_related("competition")
+        editions = organised(
+            Edition.objects.filter(archived_at__isnull=True), request.user, Duty.RESULTS
+        ).select_related("competition")
         return [
             MenuItem(
                 str(edition),
@@ -133,7 +164,7 @@ class ResultsMenu(Menu):
 
 class OrganiserSubmenuItem(SubmenuMenuItem):
     def is_shown(self, request):
-        return is_organiser(request.user) and super().is_shown(request)
+        return is_organiser(request.user, duty=Duty.RESULTS) and super().is_shown(request)
 
 
 @hooks.register("register_admin_menu_item")
@@ -145,9 +176,10 @@ def results_menu_item():
 
 def archive_edition(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation (archiving is final); POST archives."""
-    if not is_organiser(request.user):
+    if not is_organiser(request.user, duty=Duty.PUBLISH):
         raise PermissionDenied
-    edition = get_object_or_404(Edition.objects.select_related("competition"), pk=pk)
+    editions = organised(Edition.objects.select_related("competition"), request.user, Duty.PUBLISH)
+    edition = get_object_or_404(editions, pk=pk)
     verdict = lifecycle.verdict(Action.ARCHIVE, edition)
     if request.method == "POST":
         try:
@@ -177,3 +209,6 @@ def _announcement_published(sender, instance, **kwargs) -> None:
 
 
 page_published.connect(_announcement_published, dispatch_uid="cms_results_published")
+
+# The people's-choice vote registers its own admin (cms/vote/wagtail_hooks.py).
+from .vote import wagtail_hooks as _vote_hooks  # noqa: E402, F401

@@ -12,12 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from wagtail.admin.views.generic import CreateView, DeleteView, EditView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
+
+from scoring import permissions
 
 from . import lifecycle, services
 from .forms import ReopenRulesForm
 from .lifecycle import Action
-from .models import Edition
+from .models import Duty, Edition
 
 
 def protected_by(obj) -> list[str]:
@@ -71,7 +73,8 @@ def reopen_rules(request: HttpRequest, pk: int) -> HttpResponse:
     """The correction that lets criteria and award rules change after scoring opened."""
     if not request.user.has_perm("competition.change_edition"):
         raise PermissionDenied
-    edition = get_object_or_404(Edition.objects.select_related("competition"), pk=pk)
+    editions = Edition.objects.select_related("competition")
+    edition = get_object_or_404(permissions.organised(editions, request.user, Duty.SET_UP), pk=pk)
     form = ReopenRulesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,3 +131,42 @@ class ConstraintSafeCreateView(ConstraintSafeSaveMixin, CreateView):
 
 class ConstraintSafeEditView(ConstraintSafeSaveMixin, EditView):
     pass
+
+
+class TeamSaveMixin:
+    """Teams are saved by `services.save_team` (group, permissions, page rights, history)."""
+
+    def save_instance(self):
+        return services.save_team(
+            team=self.form.save(commit=False),
+            members=self.form.cleaned_data["members"],
+            competitions=self.form.cleaned_data["competitions"],
+            by=self.request.user,
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+
+
+class TeamCreateView(TeamSaveMixin, CreateView):
+    pass
+
+
+class TeamEditView(TeamSaveMixin, EditView):
+    pass
+
+
+class TeamDeleteView(ProtectedDeleteView):
+    def delete_action(self):
+        services.delete_team(team=self.object, by=self.request.user)
+
+
+class TeamIndexView(IndexView):
+    default_ordering = "name"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().prefetch_related("competitions", "group__user_set")

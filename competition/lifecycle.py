@@ -48,6 +48,8 @@ class Action(enum.StrEnum):
     EDIT_RULES = "edit_rules"  # criteria (scale, step, weight) and categories' award rules
     REOPEN_RULES = "reopen_rules"  # a recorded correction that lets EDIT_RULES happen again
     EDIT_EDITION = "edit_edition"
+    ASSIGN = "assign"  # the rule (k jurors per entry), the proposal, moving a pair by hand
+    MARK_PREFERENCES = "mark_preferences"  # a juror's "chcę oceniać" / "mogę" / "wolę nie"
 
 
 P = Phase
@@ -112,6 +114,12 @@ RULES: dict[Action, Rule] = {
              frozenset({Role.ORGANISER}), _("reopening criteria for a correction")),
         Rule(Action.EDIT_EDITION, BEFORE_SCORING | {P.SCORING, P.DELIBERATION},
              frozenset({Role.ORGANISER}), _("changing the edition")),
+        # Until scoring closes: entries added and jurors dismissed late are assigned again;
+        # sheets already started are never moved (scoring.assignment.services).
+        Rule(Action.ASSIGN, BEFORE_SCORING | {P.SCORING}, frozenset({Role.ORGANISER}),
+             _("assigning entries to jurors")),
+        Rule(Action.MARK_PREFERENCES, frozenset({P.FORMAL_CHECK, P.SUBMISSION_CLOSED, P.SCORING}),
+             frozenset({Role.JUROR, Role.CHAIR}), _("marking which entries you want to score")),
     )
 }  # fmt: skip
 

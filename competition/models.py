@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable
 
+from .contrast import validate_accent_colour
 from .fields import (
     EntryFieldsField,
     InstitutionKindsField,
@@ -70,7 +72,7 @@ def rules_locked_errors(instance: models.Model, edition: Edition, fields: tuple[
     return ValidationError(allowed.reason, code="rules_locked")
 
 
-class Competition(models.Model):
+class Competition(ClusterableModel):
     name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     code = models.CharField(
@@ -83,6 +85,41 @@ class Competition(models.Model):
         _("organiser"), max_length=200, validators=[validate_single_line]
     )
     description = LimitedTextField(_("description"), blank=True, max_length=5000)
+    # Branding: the competition's pages show these (cms/branding.py).
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("logo"),
+        help_text=_("Shown in the header of the competition's pages, beside the site's name."),
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        blank=True,
+        validators=[validate_accent_colour],
+        help_text=_(
+            "Links, buttons and the header's stripe on the competition's pages, e.g. #0b4f8a. "
+            "It must keep a contrast of 4.5:1 with white (WCAG 2.1 AA)."
+        ),
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hero image"),
+        help_text=_("A wide picture at the top of the competition's page (about 16:5)."),
+    )
+    hero_alt_text = models.CharField(
+        _("hero image's alternative text"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the picture shows, for people who cannot see it."),
+    )
 
     class Meta:
         verbose_name = _("competition")
@@ -91,6 +128,94 @@ class Competition(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.hero_image_id and not self.hero_alt_text.strip():
+            raise ValidationError(
+                {"hero_alt_text": _("Describe the hero image for people who cannot see it.")},
+                code="hero_alt_missing",
+            )
+
+
+class PartnerLogo(Orderable):
+    """A partner's or patron's logo in the footer of the competition's pages."""
+
+    competition = ParentalKey(Competition, on_delete=models.CASCADE, related_name="partner_logos")
+    image = models.ForeignKey(
+        "wagtailimages.Image", on_delete=models.CASCADE, related_name="+", verbose_name=_("logo")
+    )
+    name = models.CharField(
+        _("partner's name"),
+        max_length=200,
+        validators=[validate_single_line],
+        help_text=_("Read out instead of the logo, so it is its alternative text."),
+    )
+    url = models.URLField(_("partner's website"), blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("partner's logo")
+        verbose_name_plural = _("partners' logos")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Duty(models.TextChoices):
+    """What a team may do for its competitions; viewing them comes with membership.
+
+    Each value is also the name of the team's flag for it.
+    """
+
+    SET_UP = "set_up", _("set up editions")
+    FORMAL_CHECK = "formal_check", _("formal check")
+    RUN_JURY = "run_jury", _("run the jury")
+    RESULTS = "results", _("see results and freeze")
+    PUBLISH = "publish", _("publish pages")
+
+
+class Team(models.Model):
+    """The people who run some competitions of the site ("zespół organizatora").
+
+    Members are the users of `group`: Wagtail's page permissions and Django's model permissions
+    are granted to groups, so the team keeps one and derives its permissions from the duties
+    (competition.services.save_team). Which competitions a member sees comes from the teams.
+    """
+
+    name = models.CharField(
+        _("name"), max_length=150, unique=True, validators=[validate_single_line]
+    )
+    group = models.OneToOneField(
+        "auth.Group",
+        on_delete=models.PROTECT,
+        related_name="team",
+        verbose_name=_("group of users"),
+        editable=False,
+    )
+    competitions = models.ManyToManyField(
+        Competition, related_name="teams", blank=True, verbose_name=_("competitions")
+    )
+    # One flag per Duty, named after its value, so a query asks `teams__<duty>=True`.
+    set_up = models.BooleanField(Duty.SET_UP.label, default=True)
+    formal_check = models.BooleanField(Duty.FORMAL_CHECK.label, default=True)
+    run_jury = models.BooleanField(Duty.RUN_JURY.label, default=True)
+    results = models.BooleanField(Duty.RESULTS.label, default=True)
+    publish = models.BooleanField(
+        Duty.PUBLISH.label,
+        default=True,
+        help_text=_("Drafts of the competition's pages; Wagtail's moderators approve them."),
+    )
+
+    class Meta:
+        verbose_name = _("organiser team")
+        verbose_name_plural = _("organiser teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def has_duty(self, duty: str) -> bool:
+        return bool(getattr(self, Duty(duty).value))
 
 
 class AggregationMethod(models.TextChoices):

@@ -8,7 +8,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton
@@ -16,12 +23,14 @@ from wagtail.log_actions import LogFormatter
 
 from cms import nouns
 from cms.admin_display import ReadOnlyPanel, ValueColumn
+from cms.admin_scope import TeamScopedViewSet
 from cms.nouns import DeclinedViewSet
 
 from . import admin_views, lifecycle
 from .admin_views import ConstraintSafeCreateView, ConstraintSafeEditView, ProtectedDeleteView
+from .forms import TeamForm
 from .lifecycle import Action
-from .models import Category, Competition, Criterion, Edition, Institution
+from .models import Category, Competition, Criterion, Duty, Edition, Institution, Team
 
 
 def index_with_related(*related: str) -> type[IndexView]:
@@ -49,8 +58,12 @@ def by_edition(model_class) -> type[WagtailFilterSet]:
     return ByEdition
 
 
-class CompetitionViewSet(DeclinedViewSet, ModelViewSet):
+_SET_UP = {"add": Duty.SET_UP, "change": Duty.SET_UP, "delete": Duty.SET_UP}
+
+
+class CompetitionViewSet(TeamScopedViewSet, DeclinedViewSet, ModelViewSet):
     noun = nouns.COMPETITION
+    team_duties = _SET_UP
     model = Competition
     delete_view_class = ProtectedDeleteView
     icon = "pick"
@@ -63,6 +76,15 @@ class CompetitionViewSet(DeclinedViewSet, ModelViewSet):
         FieldPanel("slug"),
         FieldPanel("organiser_name"),
         FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("logo"),
+                FieldPanel("accent_colour"),
+                FieldRowPanel([FieldPanel("hero_image"), FieldPanel("hero_alt_text")]),
+                InlinePanel("partner_logos", label=_("Partner's logo")),
+            ],
+            heading=_("Branding"),
+        ),
     ]
 
 
@@ -103,7 +125,8 @@ class EditionEditView(EditView):
         return buttons
 
 
-class EditionViewSet(DeclinedViewSet, ModelViewSet):
+class EditionViewSet(TeamScopedViewSet, DeclinedViewSet, ModelViewSet):
+    team_duties = _SET_UP
     noun = nouns.EDITION
     model = Edition
     delete_view_class = ProtectedDeleteView
@@ -158,7 +181,8 @@ class EditionViewSet(DeclinedViewSet, ModelViewSet):
     edit_view_class = EditionEditView
 
 
-class CategoryViewSet(DeclinedViewSet, ModelViewSet):
+class CategoryViewSet(TeamScopedViewSet, DeclinedViewSet, ModelViewSet):
+    team_duties = _SET_UP
     noun = nouns.CATEGORY
     model = Category
     delete_view_class = ProtectedDeleteView
@@ -183,7 +207,8 @@ class CategoryViewSet(DeclinedViewSet, ModelViewSet):
     ]
 
 
-class CriterionViewSet(DeclinedViewSet, ModelViewSet):
+class CriterionViewSet(TeamScopedViewSet, DeclinedViewSet, ModelViewSet):
+    team_duties = _SET_UP
     noun = nouns.CRITERION
     model = Criterion
     delete_view_class = ProtectedDeleteView
@@ -231,6 +256,57 @@ class InstitutionViewSet(DeclinedViewSet, ModelViewSet):
     ]
 
 
+def _members(team: Team) -> str:
+    people = sorted(team.group.user_set.all(), key=lambda user: user.get_username())
+    return ", ".join(user.get_full_name() or user.get_username() for user in people) or "—"
+
+
+def _duties(team: Team) -> str:
+    return ", ".join(str(duty.label) for duty in Duty if team.has_duty(duty)) or "—"
+
+
+class TeamViewSet(DeclinedViewSet, ModelViewSet):
+    """Superusers make teams; team members never manage teams (no group is given the rights)."""
+
+    noun = nouns.TEAM
+    model = Team
+    add_view_class = admin_views.TeamCreateView
+    edit_view_class = admin_views.TeamEditView
+    index_view_class = admin_views.TeamIndexView
+    delete_view_class = admin_views.TeamDeleteView
+    icon = "group"
+    menu_label = _("Organiser teams")
+    list_display = [
+        "name",
+        Column(
+            "competitions",
+            label=_("Competitions"),
+            accessor=lambda team: ", ".join(c.name for c in team.competitions.all()) or "—",
+        ),
+        Column("members", label=_("Members"), accessor=_members),
+        Column("duties", label=_("Permissions"), accessor=_duties),
+    ]
+    search_fields = ["name"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("competitions"),
+            MultiFieldPanel(
+                [FieldPanel(duty.value) for duty in Duty],
+                heading=_("What the members may do in these competitions"),
+                help_text=_(
+                    "Every member sees the team's competitions: their editions, entries, jury and "
+                    "results. A person in several teams has what each team gives in its own "
+                    "competitions."
+                ),
+            ),
+            FieldPanel("members"),
+        ],
+        base_form_class=TeamForm,
+    )
+
+
 class CompetitionsGroup(ModelViewSetGroup):
     menu_label = _("Competitions")
     menu_icon = "pick"
@@ -241,6 +317,7 @@ class CompetitionsGroup(ModelViewSetGroup):
         CategoryViewSet("categories"),
         CriterionViewSet("criteria"),
         InstitutionViewSet("institutions"),
+        TeamViewSet("organiser_teams"),
     )
 
 
@@ -269,3 +346,42 @@ def register_edition_log_actions(actions):
 
         def format_comment(self, log_entry):
             return log_entry.data.get("reason", "")
+
+
+@hooks.register("register_log_actions")
+def register_team_log_actions(actions):
+    @actions.register_action("competition.team_changed")
+    class TeamChanged(LogFormatter):
+        label = _("Organiser team changed")
+        message = _("Organiser team saved")
+
+        def format_message(self, log_entry):
+            # The history listings show the message only: what changed belongs in it.
+            changes = self.format_comment(log_entry)
+            return f"{self.message}: {changes}" if changes else str(self.message)
+
+        def format_comment(self, log_entry):
+            parts = []
+            names = {
+                "members": _("members"),
+                "competitions": _("competitions"),
+                "duties": _("permissions"),
+            }
+            for key, change in (log_entry.data or {}).items():
+                label = names.get(key, key)
+                if key == "duties":
+                    change = {
+                        side: [str(Duty(value).label) for value in values if value in Duty.values]
+                        for side, values in change.items()
+                    }
+                if change.get("added"):
+                    parts.append(
+                        _("%(what)s added: %(names)s")
+                        % {"what": label, "names": ", ".join(change["added"])}
+                    )
+                if change.get("removed"):
+                    parts.append(
+                        _("%(what)s removed: %(names)s")
+                        % {"what": label, "names": ", ".join(change["removed"])}
+                    )
+            return "; ".join(parts)

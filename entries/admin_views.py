@@ -38,10 +38,12 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView, InspectView
 
+from cms.admin_scope import scope_choices
 from competition import lifecycle
 from competition.lifecycle import Action
-from competition.models import Category, Edition, Institution
+from competition.models import Category, Duty, Edition, Institution
 from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
+from scoring import permissions
 
 from . import exports
 from .models import (
@@ -229,7 +231,9 @@ class AttachmentDownloadView(PermissionCheckedMixin, View):
     permission_required = "view"
 
     def get(self, request, pk):
-        attachment = get_object_or_404(Attachment, pk=pk)
+        attachment = get_object_or_404(
+            permissions.organised(Attachment.objects, request.user), pk=pk
+        )
         try:
             handle = attachment.file.storage.open(attachment.file.name, "rb")
         except FileNotFoundError:
@@ -286,8 +290,9 @@ class EntryCheckMixin(PermissionCheckedMixin, WagtailAdminTemplateMixin):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
+        entries = Entry.objects.select_related("edition__competition", "institution")
         self.entry = get_object_or_404(
-            Entry.objects.select_related("edition__competition", "institution"), pk=kwargs["pk"]
+            permissions.organised(entries, request.user, Duty.FORMAL_CHECK), pk=kwargs["pk"]
         )
         self.next_url = get_valid_next_url_from_request(request)
 
@@ -383,6 +388,8 @@ class FormalCheckBulkAction(SnippetBulkAction):
     def check_perm(self, entry):
         return self.permission_policy.user_has_permission_for_instance(
             self.request.user, "change", entry
+        ) and permissions.is_organiser(
+            self.request.user, entry.edition.competition_id, Duty.FORMAL_CHECK
         )
 
     def get_execution_context(self):
@@ -466,6 +473,10 @@ class ExportForm(forms.Form):
         queryset=Edition.objects.select_related("competition"),
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope_choices(self.fields, user)
+
 
 class ImportForm(forms.Form):
     edition = forms.ModelChoiceField(
@@ -476,6 +487,10 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Workbook (.xlsx)"),
         help_text=gettext_lazy("Fill in the template; every row becomes a submitted entry."),
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope_choices(self.fields, user, Duty.FORMAL_CHECK)
 
 
 class SpreadsheetMixin(PermissionCheckedMixin, WagtailAdminTemplateMixin):
@@ -492,7 +507,7 @@ class SpreadsheetsView(SpreadsheetMixin, TemplateView):
     template_name = "entries/admin/spreadsheets.html"
 
     def get_context_data(self, **kwargs):
-        exports = EntriesExport.objects.all()
+        exports = permissions.organised(EntriesExport.objects, self.request.user)
         exports.fail_stale()
         kwargs["exports"] = exports.select_related("edition__competition", "requested_by")[:10]
         # Editions with their own questions get a template with a column for each.
@@ -503,12 +518,15 @@ class SpreadsheetsView(SpreadsheetMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         return self.render_to_response(
-            self.get_context_data(export_form=ExportForm(), import_form=ImportForm())
+            self.get_context_data(
+                export_form=ExportForm(user=request.user),
+                import_form=ImportForm(user=request.user),
+            )
         )
 
     def post(self, request, *args, **kwargs):
-        form = ImportForm(request.POST, request.FILES)
-        context = {"export_form": ExportForm(), "import_form": form}
+        form = ImportForm(request.POST, request.FILES, user=request.user)
+        context = {"export_form": ExportForm(user=request.user), "import_form": form}
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(**context))
         edition = form.cleaned_data["edition"]
@@ -549,7 +567,7 @@ class ExportView(SpreadsheetMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        form = ExportForm(request.POST)
+        form = ExportForm(request.POST, user=request.user)
         if not form.is_valid():
             messages.error(request, _("Choose the edition to export."))
             return redirect("entry_spreadsheets:index")
@@ -568,8 +586,9 @@ class ExportStatusView(SpreadsheetMixin, View):
     permission_required = "view"
 
     def get(self, request, pk, *args, **kwargs):
-        EntriesExport.objects.filter(pk=pk).fail_stale()
-        return JsonResponse(get_object_or_404(EntriesExport, pk=pk).status_payload())
+        mine = permissions.organised(EntriesExport.objects, request.user)
+        mine.filter(pk=pk).fail_stale()
+        return JsonResponse(get_object_or_404(mine, pk=pk).status_payload())
 
 
 class ExportDownloadView(SpreadsheetMixin, View):
@@ -577,7 +596,9 @@ class ExportDownloadView(SpreadsheetMixin, View):
 
     def get(self, request, pk, *args, **kwargs):
         export = get_object_or_404(
-            EntriesExport.objects.select_related("edition__competition"),
+            permissions.organised(EntriesExport.objects, request.user).select_related(
+                "edition__competition"
+            ),
             pk=pk,
             status=EntriesExport.Status.DONE,
         )

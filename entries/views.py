@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from competition import lifecycle
 from competition.lifecycle import Action
 from competition.models import Edition, Institution
+from scoring import permissions
 
 from . import questions, services
 from .forms import (
@@ -336,7 +337,7 @@ def can_download_attachment(user, attachment: Attachment | Answer) -> bool:
     """Members of the entry's institution and organisers; jurors are added by the jury."""
     if not user.is_authenticated:
         return False
-    if user.has_perm("entries.view_entry"):
+    if permissions.is_organiser(user, attachment.entry.edition.competition_id):
         return True
     return approved_institutions(user).filter(pk=attachment.entry.institution_id).exists()
 

@@ -15,7 +15,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms import nouns
 from cms.admin_display import ValueColumn
+from cms.admin_scope import TeamScopedChooserViewSet, TeamScopedViewSet
 from cms.nouns import DeclinedViewSet
+from competition.models import Duty
 
 from . import admin_views
 from .models import Entry, Question
@@ -29,8 +31,11 @@ def _menu_item_for(permission: str) -> type[MenuItem]:
     return type("PermissionMenuItem", (MenuItem,), {"is_shown": is_shown})
 
 
-class EntryViewSet(DeclinedViewSet, SnippetViewSet):
+class EntryViewSet(TeamScopedViewSet, DeclinedViewSet, SnippetViewSet):
     """A snippet viewset because snippets' listings carry bulk actions (the formal check)."""
+
+    team_duties = {"change": Duty.FORMAL_CHECK}
+    chooser_viewset_class = TeamScopedChooserViewSet
 
     noun = nouns.ENTRY
 
@@ -167,9 +172,15 @@ class ApprovalViewSet(ViewSet):
         ]
 
 
-class QuestionViewSet(DeclinedViewSet, ModelViewSet):
-    """The questions each edition adds to its entry form, filtered by edition like criteria."""
+class QuestionViewSet(TeamScopedViewSet, DeclinedViewSet, ModelViewSet):
+    """The questions each edition adds to its entry form, filtered by edition like criteria;
+    set up by the teams of the edition's competition."""
 
+    team_duties = {
+        "add": Duty.SET_UP,
+        "change": Duty.SET_UP,
+        "delete": Duty.SET_UP,
+    }
     noun = nouns.QUESTION
     model = Question
     icon = "form"

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from competition.models import Duty
 from entries.models import Entry, EntryStatus
 
 from . import permissions
@@ -107,17 +108,19 @@ class LateConflictForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["juror"].queryset = permissions.appointed_people()
+        self.user = user
+        self.fields["juror"].queryset = permissions.appointed_people(organiser=user)
 
     def clean(self):
         data = super().clean()
         number = (data.get("entry") or "").strip()
         if not number:
             return data
+        entries = permissions.organised(Entry.objects, self.user, Duty.RUN_JURY)
         entry = (
-            Entry.objects.select_related("category__edition")
+            entries.select_related("category__edition")
             .filter(number__iexact=number, status=EntryStatus.ELIGIBLE)
             .first()
         )

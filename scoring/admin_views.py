@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.formats import number_format
@@ -37,7 +38,8 @@ from wagtail.admin.views.generic import (
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from competition.models import Category, Criterion, Edition
+from cms.admin_scope import TeamScopedViewMixin
+from competition.models import Category, Criterion, Duty, Edition
 
 from . import conflicts, permissions, services
 from .admin_forms import AppointForm, InviteForm, LateConflictForm, LiftRecusalForm
@@ -127,6 +129,15 @@ class AppointmentPermissionMixin(PermissionCheckedMixin):
         return ModelPermissionPolicy(CategoryUserObjectPermission)
 
 
+def _jury_categories(request, action: str):
+    """Categories of the user's competitions; changing a jury needs the team's jury duty."""
+    return permissions.organised(
+        Category.objects.select_related("edition__competition"),
+        request.user,
+        None if action == "view" else Duty.RUN_JURY,
+    )
+
+
 class CategoryJuryFilterSet(WagtailFilterSet):
     edition = _edition_filter("edition")
 
@@ -135,7 +146,7 @@ class CategoryJuryFilterSet(WagtailFilterSet):
         fields = ["edition"]
 
 
-class JuryIndexView(AppointmentPermissionMixin, IndexView):
+class JuryIndexView(TeamScopedViewMixin, AppointmentPermissionMixin, IndexView):
     """Categories with their jurors and chair; the juries of a page come in one query."""
 
     model = Category
@@ -148,7 +159,7 @@ class JuryIndexView(AppointmentPermissionMixin, IndexView):
     paginate_by = 20
 
     def get_base_queryset(self):
-        return Category.objects.select_related("edition__competition")
+        return _jury_categories(self.request, "view")
 
     @cached_property
     def columns(self):
@@ -190,7 +201,7 @@ class CategoryJuryView(AppointmentPermissionMixin, WagtailAdminTemplateMixin, Te
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.category = get_object_or_404(
-            Category.objects.select_related("edition__competition"), pk=kwargs["pk"]
+            _jury_categories(request, self.permission_required), pk=kwargs["pk"]
         )
 
     def get_page_subtitle(self):
@@ -349,9 +360,7 @@ class JurorActionView(AppointmentPermissionMixin, View):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.category = get_object_or_404(
-            Category.objects.select_related("edition__competition"), pk=kwargs["pk"]
-        )
+        self.category = get_object_or_404(_jury_categories(request, "change"), pk=kwargs["pk"])
         self.juror = get_object_or_404(permissions.jurors_of(self.category), pk=kwargs["user_pk"])
 
     def done(self):
@@ -410,7 +419,23 @@ class RemoveChairView(JurorActionView):
 
 class JurorProfileIndexView(IndexView):
     def get_base_queryset(self):
-        return JurorProfile.objects.select_related("user", "affiliation").order_by("user__username")
+        profiles = JurorProfile.objects.select_related("user", "affiliation")
+        return permissions.juror_profiles_for(self.request.user, profiles).order_by(
+            "user__username"
+        )
+
+
+class JurorProfileScopeMixin:
+    """A profile of a juror of another team's competitions is not found (edit, history)."""
+
+    def get_object(self, *args, **kwargs):
+        profile = super().get_object(*args, **kwargs)
+        if profile is None:  # the add view
+            return profile
+        profiles = JurorProfile.objects.filter(pk=profile.pk)
+        if not permissions.juror_profiles_for(self.request.user, profiles).exists():
+            raise Http404
+        return profile
 
 
 # Conflicts of interest ------------------------------------------------------------------------
@@ -516,8 +541,9 @@ class LiftRecusalView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVie
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
+        recusals = Recusal.objects.select_related("juror", "entry")
         self.recusal = get_object_or_404(
-            Recusal.objects.select_related("juror", "entry"), pk=kwargs["pk"]
+            permissions.organised(recusals, request.user, Duty.RUN_JURY), pk=kwargs["pk"]
         )
 
     def get(self, request, *args, **kwargs):
@@ -590,6 +616,9 @@ class LateConflictView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormVi
             {"url": reverse("conflicts:index"), "label": _("Conflicts of interest")},
             {"url": "", "label": self.get_page_title()},
         ]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(cancel_url=reverse("conflicts:index"), **kwargs)

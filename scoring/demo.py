@@ -20,10 +20,21 @@ from competition.models import Category, Criterion, Edition, Institution
 from entries.models import EditionCounter, Entry, EntryStatus
 
 from . import permissions, results
+from .assignment import services as assignment_services
 from .conflicts import apply_for
-from .models import AwardDecision, JurorProfile, Score, ScoreSheet, SheetStatus
+from .models import (
+    Assignment,
+    AssignmentRule,
+    AwardDecision,
+    JurorProfile,
+    Score,
+    ScoreSheet,
+    SheetStatus,
+)
 
 JURORS = ["juror1", "juror2", "juror3"]
+# "Innowacyjny Samorząd" reads 396 projects: each entry is scored by three of the jury.
+IS_JURORS_PER_ENTRY = 3
 CHAIR = "przewodniczaca"
 # Non-awarded entrants of the VI edition: 13 institutions took part, 11 were awarded.
 SLC_2024_OTHERS = {"Poza horyzonty": ("legionowo", "Geoportal Legionowa"),
@@ -127,6 +138,23 @@ def build_lider_cyfryzacji_results() -> None:
     results.snapshot_and_freeze(edition=edition, by=organiser, previous=None, reason="", at=decided)
 
 
+def _assign(categories, organiser) -> None:
+    """Three jurors per entry, assigned by the solver as the organiser would before scoring.
+
+    The edition is past its scoring window, so the life cycle's check (which the organiser's
+    screen meets) is not asked: the demo records what was done then.
+    """
+    for category in categories:
+        AssignmentRule.objects.update_or_create(
+            category=category, defaults={"jurors_per_entry": IS_JURORS_PER_ENTRY}
+        )
+        if Assignment.objects.filter(entry__category=category).exists():
+            continue
+        category = Category.objects.select_related("assignment_rule").get(pk=category.pk)
+        proposal = assignment_services.propose(category=category)
+        assignment_services.save_pairs(category=category, proposal=proposal, by=organiser)
+
+
 @transaction.atomic
 def build_innowacyjny_samorzad_jury(now: dt.datetime | None = None) -> None:
     """Appointed jury, automatic conflicts, partial scoring; the edition in deliberation."""
@@ -149,8 +177,12 @@ def build_innowacyjny_samorzad_jury(now: dt.datetime | None = None) -> None:
     for category in categories:
         for user in users.values():
             apply_for(juror=user, category=category)
+    _assign(categories, get_user_model().objects.get(username="organizator"))
     if ScoreSheet.objects.filter(entry__edition=edition).exists():
         return
+    assigned = set(
+        Assignment.objects.filter(entry__edition=edition).values_list("juror_id", "entry_id")
+    )
     rng = random.Random(2021)
     criteria = list(edition.criteria.order_by("order"))
     share = {"juror1": 1.0, "juror2": 0.7, "juror3": 0.45, CHAIR: 0.9}
@@ -165,6 +197,8 @@ def build_innowacyjny_samorzad_jury(now: dt.datetime | None = None) -> None:
         quality = rng.uniform(3, 9)
         for name, fraction in share.items():
             if name == "juror2" and entry.pk in recused:
+                continue
+            if (users[name].pk, entry.pk) not in assigned:
                 continue
             if rng.random() > fraction:
                 continue

@@ -370,3 +370,14 @@ class ReminderMailing(BackgroundJob):
 
     def __str__(self) -> str:
         return f"{self.category} {self.status} {self.sent}/{self.recipients}"
+
+
+# Assignment of entries to jurors (scoring/assignment/models.py), registered with this app.
+from .assignment.models import (  # noqa: E402, F401
+    Assignment,
+    AssignmentAudit,
+    AssignmentPreference,
+    AssignmentRule,
+    JurorLoadCap,
+    PreferenceLevel,
+)

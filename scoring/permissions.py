@@ -10,11 +10,11 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm, get_objects_for_user, get_users_with_perms, remove_perm
 
-from competition.models import Category
+from competition.models import Category, Competition, Duty, Team
 
 from .models import CategoryUserObjectPermission
 
@@ -122,9 +122,80 @@ def is_chair(user, category: Category, checker: ObjectPermissionChecker | None =
     return checker.has_perm(CHAIR, category)
 
 
-def is_organiser(user) -> bool:
-    """Organisers run editions in the admin; they see every category's results."""
-    return user.is_authenticated and user.has_perm("competition.change_edition")
+# Organiser teams -------------------------------------------------------------------------------
+# A team member sees and runs only the competitions of their teams; superusers see everything.
+# Every admin and site view that shows or changes a competition's data asks these helpers, so a
+# competition of another team is simply not found (404), as for anyone else.
+
+# How a row of each model reaches its competition.
+_COMPETITION_PATHS = {
+    "competition.competition": "pk",
+    "competition.edition": "competition",
+    "competition.category": "edition__competition",
+    "competition.criterion": "edition__competition",
+    "competition.prize": "category__edition__competition",
+    "competition.award": "category__edition__competition",
+    "entries.entry": "edition__competition",
+    "entries.attachment": "entry__edition__competition",
+    "entries.question": "edition__competition",
+    "entries.answer": "entry__edition__competition",
+    "entries.entriesexport": "edition__competition",
+    "scoring.recusal": "entry__edition__competition",
+    "scoring.scoresheet": "entry__edition__competition",
+    "scoring.scoresheetaudit": "sheet__entry__edition__competition",
+    "scoring.resultsnapshot": "edition__competition",
+    "scoring.protocolexport": "snapshot__edition__competition",
+    "scoring.remindermailing": "category__edition__competition",
+    "cms.diplomaarchive": "snapshot__edition__competition",
+    "cms.publicvote": "edition__competition",
+    "cms.vote": "poll__edition__competition",
+    "scoring.categoryuserobjectpermission": "content_object__edition__competition",
+    "cms.announcementpage": "edition__competition",
+}
+
+
+def is_scoped(model) -> bool:
+    """Whether rows of `model` belong to a competition, and so to its teams."""
+    return model._meta.label_lower in _COMPETITION_PATHS
+
+
+def organised_competitions(user, duty: Duty | str | None = None) -> QuerySet[Competition]:
+    """The competitions of the user's teams (with `duty`: of the teams that have it)."""
+    if not user.is_authenticated:
+        return Competition.objects.none()
+    if user.is_superuser:
+        return Competition.objects.all()
+    teams = Team.objects.filter(group__user=user)
+    if duty:
+        teams = teams.filter(**{Duty(duty).value: True})
+    return Competition.objects.filter(teams__in=teams)
+
+
+def organised(queryset: QuerySet, user, duty: Duty | str | None = None) -> QuerySet:
+    """`queryset` (or a manager) narrowed to the competitions the user organises.
+
+    Superusers get everything. The competitions are a subquery: no query of their own.
+    """
+    queryset = queryset.all()
+    if user.is_authenticated and user.is_superuser:
+        return queryset
+    path = _COMPETITION_PATHS[queryset.model._meta.label_lower]
+    lookup = "pk__in" if path == "pk" else f"{path}__in"
+    return queryset.filter(**{lookup: organised_competitions(user, duty).values("pk")})
+
+
+def is_organiser(user, competition_id: int | None = None, duty: Duty | str | None = None) -> bool:
+    """Whether the user is in an organiser team, or organises the competition given (with
+    `duty`: in a team that has it). Superusers organise everything.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if competition_id is None:
+        teams = Team.objects.filter(group__user=user)
+        return (teams.filter(**{Duty(duty).value: True}) if duty else teams).exists()
+    return organised_competitions(user, duty).filter(pk=competition_id).exists()
 
 
 # Admin helpers --------------------------------------------------------------------------------
@@ -159,14 +230,21 @@ def juries_of(categories) -> dict[int, Jury]:
     return juries
 
 
-def appointed_people() -> QuerySet:
-    """Everyone on at least one jury, for the organiser's choices."""
-    return (
-        get_user_model()
-        .objects.filter(
-            pk__in=CategoryUserObjectPermission.objects.filter(permission__codename=SCORE).values(
-                "user_id"
-            )
-        )
-        .order_by("username")
+def juror_profiles_for(user, profiles: QuerySet) -> QuerySet:
+    """Profiles of the jurors of the user's competitions, and of people on no jury yet (a profile
+    is often made before the appointment); superusers see every profile."""
+    if user.is_authenticated and user.is_superuser:
+        return profiles
+    appointed = CategoryUserObjectPermission.objects.filter(permission__codename=SCORE)
+    ours = organised(appointed, user)
+    return profiles.filter(
+        Q(user__in=ours.values("user_id")) | ~Q(user__in=appointed.values("user_id"))
     )
+
+
+def appointed_people(organiser=None) -> QuerySet:
+    """Everyone on at least one jury, for the organiser's choices: of their competitions."""
+    grants = CategoryUserObjectPermission.objects.filter(permission__codename=SCORE)
+    if organiser is not None:
+        grants = organised(grants, organiser, Duty.RUN_JURY)
+    return get_user_model().objects.filter(pk__in=grants.values("user_id")).order_by("username")

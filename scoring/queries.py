@@ -14,15 +14,25 @@ from competition.models import Category
 from entries.models import Entry, EntryStatus
 
 from . import permissions
+from .assignment.models import Assignment, AssignmentRule
+from .assignment.queries import assigned_only, visible_to_juror
 from .models import Recusal, ReminderMailing, ScoreSheet, SheetStatus
 
 
 def panel_categories(user) -> QuerySet[Category]:
-    """The juror's categories with the number of eligible entries and of sheets they submitted."""
+    """The juror's categories with the number of eligible entries and of sheets they submitted.
+
+    `assigned_count` is what the juror has to score where k jurors score each entry.
+    """
     return (
         permissions.categories_for_juror(user)
-        .select_related("edition__competition")
+        .select_related("edition__competition", "assignment_rule")
         .annotate(
+            assigned_count=Count(
+                "entries__assignments",
+                filter=Q(entries__status=EntryStatus.ELIGIBLE, entries__assignments__juror=user),
+                distinct=True,
+            ),
             eligible_count=Count(
                 "entries", filter=Q(entries__status=EntryStatus.ELIGIBLE), distinct=True
             ),
@@ -50,10 +60,13 @@ def panel_categories(user) -> QuerySet[Category]:
 
 
 def entries_for_juror(user, category: Category) -> QuerySet[Entry]:
-    """Eligible entries of the category, each with the juror's sheet status and recusal."""
+    """Eligible entries of the category the juror may open (all, or those assigned to them),
+    each with the juror's sheet status and recusal.
+    """
     mine = ScoreSheet.objects.filter(entry=OuterRef("pk"), juror=user)
     return (
         Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE)
+        .filter(visible_to_juror(user, category))
         .select_related("institution")
         .annotate(
             my_status=Subquery(mine.values("status")[:1]),
@@ -109,13 +122,28 @@ def sheets_progress(categories: list[Category]) -> dict[int, tuple[int, int]]:
         recused[category_id] = recused.get(category_id, 0) + 1
         recused_sheets[category_id] = recused_sheets.get(category_id, 0) + int(has_sheet)
     juries = permissions.juries_of(categories)
-    return {
-        pk: (
-            submitted.get(pk, 0) - recused_sheets.get(pk, 0),
-            max(eligible.get(pk, 0) * len(juries[pk].jurors) - recused.get(pk, 0), 0),
-        )
-        for pk in ids
+    expected = {
+        pk: max(eligible.get(pk, 0) * len(juries[pk].jurors) - recused.get(pk, 0), 0) for pk in ids
     }
+    # Where k jurors score each entry, the pairs assigned are what is expected.
+    with_k = list(
+        AssignmentRule.objects.filter(
+            category_id__in=ids, jurors_per_entry__isnull=False
+        ).values_list("category_id", flat=True)
+    )
+    if with_k:
+        assigned = dict(
+            Assignment.objects.filter(
+                entry__category_id__in=with_k,
+                entry__status=EntryStatus.ELIGIBLE,
+            )
+            .values("entry__category_id")
+            .annotate(n=Count("pk"))
+            .values_list("entry__category_id", "n")
+        )
+        for pk in with_k:
+            expected[pk] = assigned.get(pk, 0)
+    return {pk: (submitted.get(pk, 0) - recused_sheets.get(pk, 0), expected[pk]) for pk in ids}
 
 
 def juror_label(name: str, *, dismissed: bool) -> str:
@@ -216,9 +244,12 @@ def juror_progress(category: Category, jurors: list) -> dict[int, JurorProgress]
     """Each juror's progress in three grouped queries, whatever the number of entries.
 
     Counted, not listed: at 2,000 entries × 15 jurors, loading the 30,000 sheets to find who
-    is behind was most of the chair's matrix.
+    is behind was most of the chair's matrix. Where k jurors score each entry, a juror's
+    entries are those assigned to them.
     """
     eligible = Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE)
+    if assigned_only(category):
+        return _assigned_progress(eligible, jurors)
     count = eligible.count()
     open_recusal = Recusal.objects.filter(
         juror=OuterRef("juror"), entry=OuterRef("entry"), lifted_at__isnull=True
@@ -247,3 +278,46 @@ def recent_mailings(categories: list[Category], limit: int = 5) -> list[Reminder
     mailings = ReminderMailing.objects.filter(category__in=categories)
     mailings.fail_stale()
     return list(mailings.select_related("category", "requested_by")[:limit])
+
+
+def _assigned_progress(eligible, jurors: list) -> dict[int, JurorProgress]:
+    """Per juror: assigned entries, submitted sheets and open conflicts among them."""
+    pairs = Assignment.objects.filter(entry__in=eligible)
+    counts = dict(pairs.values("juror").annotate(n=Count("pk")).values_list("juror", "n"))
+    submitted = dict(
+        pairs.filter(
+            Exists(
+                ScoreSheet.objects.filter(
+                    juror=OuterRef("juror"), entry=OuterRef("entry"), status=SheetStatus.SUBMITTED
+                )
+            )
+        )
+        .exclude(
+            Exists(
+                Recusal.objects.filter(
+                    juror=OuterRef("juror"), entry=OuterRef("entry"), lifted_at__isnull=True
+                )
+            )
+        )
+        .values("juror")
+        .annotate(n=Count("pk"))
+        .values_list("juror", "n")
+    )
+    recused = dict(
+        pairs.filter(
+            Exists(
+                Recusal.objects.filter(
+                    juror=OuterRef("juror"), entry=OuterRef("entry"), lifted_at__isnull=True
+                )
+            )
+        )
+        .values("juror")
+        .annotate(n=Count("pk"))
+        .values_list("juror", "n")
+    )
+    return {
+        juror.pk: JurorProgress(
+            counts.get(juror.pk, 0), submitted.get(juror.pk, 0), recused.get(juror.pk, 0)
+        )
+        for juror in jurors
+    }

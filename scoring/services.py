@@ -24,11 +24,12 @@ from django.utils.translation import ngettext
 from competition import lifecycle
 from competition.lifecycle import Action
 from competition.mail import render_email
-from competition.models import Category, Criterion
+from competition.models import Category, Criterion, Duty
 from competition.tasks import send_email_task
 from entries.models import Entry, EntryStatus
 
 from . import conflicts, permissions
+from .assignment.queries import may_open
 from .models import (
     Recusal,
     RecusalKind,
@@ -172,7 +173,7 @@ def record_late_conflict(*, juror, entry: Entry, by, reason: str) -> Recusal:
     The juror's sheet leaves the ranking, so a confirmation made before no longer matches it
     and the category's awards must be confirmed again before the freeze.
     """
-    if not permissions.is_organiser(by):
+    if not permissions.is_organiser(by, entry.edition.competition_id, Duty.RUN_JURY):
         raise ValidationError(_("Only an organiser records a late conflict."), code="forbidden")
     reason = (reason or "").strip()
     if len(reason) < 10:
@@ -288,6 +289,8 @@ def save_score_sheet(
         raise ValidationError(
             _("You declared a conflict of interest with this entry."), code="recused"
         )
+    if not may_open(juror, entry):
+        raise ValidationError(_("This entry is not assigned to you."), code="not_assigned")
     _require_scoring_open(entry)
     values = _parse_scores(entry, scores, complete=submit)
     justification = (justification or "").strip()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import views
+from .assignment import views as assignment_views
 from .results import views as results_views
 
 app_name = "scoring"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("kategoria/<int:pk>/postep/", views.matrix, name="matrix"),
     path("kategoria/<int:pk>/przypomnij/", views.remind, name="remind"),
     path("przypomnienia/<int:pk>/status/", views.reminders_status, name="reminders_status"),
+    path("kategoria/<int:pk>/preferencje/", assignment_views.preferences, name="preferences"),
     path("zgloszenie/<int:pk>/", views.entry_sheet, name="entry"),
     path("zgloszenie/<int:pk>/konflikt/", views.recuse, name="recuse"),
     path(

@@ -15,14 +15,15 @@ from django.views.decorators.http import require_POST
 
 from competition import lifecycle
 from competition.lifecycle import Action
-from competition.models import Category
+from competition.models import Category, Duty
 from entries.models import Answer, Attachment, Entry, EntryStatus
 from entries.questions import answer_rows
 from entries.views import attachment_response
 
 from . import permissions, services
+from .assignment import queries as assignment_queries
 from .forms import RecusalForm, ScoreSheetForm
-from .models import Recusal, ReminderMailing, ScoreSheet
+from .models import Assignment, Recusal, ReminderMailing, ScoreSheet
 from .queries import (
     entries_for_juror,
     juror_progress,
@@ -41,18 +42,23 @@ SORTS = {"number": "sequence", "title": "title", "institution": "institution__na
 
 def _get_category_for_juror(request: HttpRequest, pk: int) -> Category:
     categories = permissions.categories_for_juror(request.user).select_related(
-        "edition__competition"
+        "edition__competition", "assignment_rule"
     )
     return get_object_or_404(categories, pk=pk)
 
 
 def _get_entry_for_juror(request: HttpRequest, pk: int) -> Entry:
+    """An entry the juror may open: on their jury and, where k jurors score each, assigned."""
     entry = get_object_or_404(
-        Entry.objects.select_related("edition__competition", "category", "institution"),
+        Entry.objects.select_related(
+            "edition__competition", "category__assignment_rule", "institution"
+        ),
         pk=pk,
         status=EntryStatus.ELIGIBLE,
     )
     if not permissions.can_score(request.user, entry.category):
+        raise Http404
+    if not assignment_queries.may_open(request.user, entry):
         raise Http404
     return entry
 
@@ -64,8 +70,17 @@ def home(request: HttpRequest) -> HttpResponse:
         raise Http404
     checker = permissions.checker_for(request.user, categories)
     for category in categories:
-        todo = category.eligible_count - category.recused_count
-        category.progress = round(100 * category.submitted_count / todo) if todo else 100
+        # Where k jurors score each entry, the juror's share is what was assigned to them.
+        if assignment_queries.assigned_only(category):
+            category.total = todo = category.assigned_count
+        else:
+            category.total = category.eligible_count
+            todo = category.eligible_count - category.recused_count
+        # Nothing to do is done, except before the entries are assigned: then nothing started.
+        if todo:
+            category.progress = round(100 * category.submitted_count / todo)
+        else:
+            category.progress = 0 if assignment_queries.assigned_only(category) else 100
         category.is_chair = permissions.is_chair(request.user, category, checker)
     return render(request, "scoring/home.html", {"categories": categories})
 
@@ -84,6 +99,7 @@ def category_entries(request: HttpRequest, pk: int) -> HttpResponse:
         entries = [e for e in entries if e.juror_status == wanted]
     if sort == "status":
         entries.sort(key=lambda e: STATUSES.index(e.juror_status))
+    by_assignment = assignment_queries.assigned_only(category)
     return render(
         request,
         "scoring/category.html",
@@ -94,6 +110,11 @@ def category_entries(request: HttpRequest, pk: int) -> HttpResponse:
             "status": wanted,
             "statuses": STATUSES,
             "is_chair": permissions.is_chair(request.user, category),
+            "by_assignment": by_assignment,
+            "jurors_per_entry": assignment_queries.jurors_per_entry(category),
+            # Before the organiser confirms an assignment, jurors mark what they want to score.
+            "assigned_yet": by_assignment
+            and Assignment.objects.filter(entry__category=category).exists(),
         },
     )
 
@@ -239,23 +260,37 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
             "juror_id", "entry_id"
         )
     )
-    labels = {
-        "submitted": _("submitted"),
-        "draft": _("draft"),
-        "recused": _("recused"),
-        "not_started": _("not started"),
-    }
+    by_assignment = assignment_queries.assigned_only(category)
+    if by_assignment:
+        labels = {
+            "submitted": _("done"),
+            "draft": _("draft"),
+            "recused": _("conflict"),
+            "not_started": _("assigned"),
+            "not_assigned": _("not assigned"),
+        }
+        pairs = set(Assignment.objects.filter(entry__in=shown).values_list("juror_id", "entry_id"))
+    else:
+        labels = {
+            "submitted": _("submitted"),
+            "draft": _("draft"),
+            "recused": _("recused"),
+            "not_started": _("not started"),
+        }
+
+    def status_of(juror, entry) -> str:
+        pair = (juror.pk, entry.pk)
+        if pair in recused:
+            return "recused"
+        if by_assignment and pair not in pairs and pair not in sheets:
+            return "not_assigned"
+        return sheets.get(pair, "not_started")
+
     rows = [
         {
             "entry": entry,
             "cells": [
-                (status, labels.get(status, status))
-                for status in (
-                    "recused"
-                    if (juror.pk, entry.pk) in recused
-                    else sheets.get((juror.pk, entry.pk), "not_started")
-                    for juror in jurors
-                )
+                (status, labels[status]) for status in (status_of(juror, entry) for juror in jurors)
             ],
         }
         for entry in shown
@@ -277,6 +312,7 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
                 for count in (progress[juror.pk].recused for juror in jurors)
             ],
             "missing": missing,
+            "by_assignment": by_assignment,
             "can": lifecycle.verdicts(category.edition),
             "mailings": recent_mailings([category]),
         },
@@ -289,7 +325,10 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair (from the matrix) or an organiser (from the edition's results) reminds."""
     category = get_object_or_404(Category.objects.select_related("edition"), pk=pk)
     chair = permissions.is_chair(request.user, category)
-    if not (chair or permissions.is_organiser(request.user)):
+    organiser = permissions.is_organiser(
+        request.user, category.edition.competition_id, Duty.RUN_JURY
+    )
+    if not (chair or organiser):
         raise Http404
     verdict = lifecycle.verdict(Action.REMIND_JURORS, category.edition)
     if verdict:
@@ -306,10 +345,12 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def reminders_status(request: HttpRequest, pk: int) -> JsonResponse:
     """What the matrix and the edition's results poll while a reminder mailing is sent."""
-    mailing = get_object_or_404(ReminderMailing.objects.select_related("category"), pk=pk)
+    mailing = get_object_or_404(ReminderMailing.objects.select_related("category__edition"), pk=pk)
     if not (
         permissions.is_chair(request.user, mailing.category)
-        or permissions.is_organiser(request.user)
+        or permissions.is_organiser(
+            request.user, mailing.category.edition.competition_id, Duty.RUN_JURY
+        )
     ):
         raise Http404
     ReminderMailing.objects.filter(pk=pk).fail_stale()

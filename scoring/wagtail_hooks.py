@@ -15,9 +15,12 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from cms import nouns
+from cms.admin_scope import TeamScopedViewSet
 from cms.nouns import DeclinedViewSet
+from competition.models import Duty
 
 from . import admin_views
+from .assignment import admin_views as assignment
 from .models import JurorProfile, Recusal, ScoreSheetAudit
 
 
@@ -114,6 +117,19 @@ class AppointmentViewSet(ViewSet):
             path(f"{juror}dismiss/", admin_views.DismissView.as_view(), name="dismiss"),
             path(f"{juror}chair/", admin_views.MakeChairView.as_view(), name="make_chair"),
             path(f"{juror}unchair/", admin_views.RemoveChairView.as_view(), name="remove_chair"),
+            path("<int:pk>/assignment/", assignment.AssignmentView.as_view(), name="assignment"),
+            path(
+                "<int:pk>/assignment/rule/", assignment.RuleView.as_view(), name="assignment_rule"
+            ),
+            path("<int:pk>/assignment/cap/", assignment.CapView.as_view(), name="assignment_cap"),
+            path(
+                "<int:pk>/assignment/confirm/",
+                assignment.ConfirmView.as_view(),
+                name="assignment_confirm",
+            ),
+            path(
+                "<int:pk>/assignment/move/", assignment.MoveView.as_view(), name="assignment_move"
+            ),
         ]
 
 
@@ -145,9 +161,18 @@ class JurorProfileViewSet(DeclinedViewSet, LimitedModelViewSet):
     search_backend_name = None
     panels = [FieldPanel("user"), FieldPanel("affiliation"), FieldPanel("feminine_titles")]
 
+    def construct_view(self, view_class, **kwargs):
+        if view_class is not self.index_view_class and hasattr(view_class, "get_object"):
+            view_class = type(
+                view_class.__name__, (admin_views.JurorProfileScopeMixin, view_class), {}
+            )
+        return super().construct_view(view_class, **kwargs)
 
-class RecusalViewSet(DeclinedViewSet, LimitedModelViewSet):
+
+class RecusalViewSet(TeamScopedViewSet, DeclinedViewSet, LimitedModelViewSet):
     """Conflicts are declared by jurors or found from affiliations; organisers only lift them."""
+
+    team_duties = {"change": Duty.RUN_JURY}
 
     noun = nouns.CONFLICT
 
@@ -195,7 +220,7 @@ class RecusalViewSet(DeclinedViewSet, LimitedModelViewSet):
         ]
 
 
-class ScoreSheetAuditViewSet(DeclinedViewSet, LimitedModelViewSet):
+class ScoreSheetAuditViewSet(TeamScopedViewSet, DeclinedViewSet, LimitedModelViewSet):
     """Append-only: a list and one change, nothing that writes."""
 
     noun = nouns.SHEET_CHANGE

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models.signals import post_save
 
-from competition.services import ensure_organiser_group
-from tests.factories import UserFactory
+from competition.models import Competition, Team
+from tests.factories import CompetitionFactory, TeamFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -16,10 +17,50 @@ def _fresh_cache():
     cache.clear()
 
 
+def organisers_team() -> Team:
+    """The "Organisers" team, which gets every competition of the test.
+
+    Competitions made later join it too (until the test ends): most tests are about one
+    organiser of the competitions they build, not about teams.
+    """
+    team = Team.objects.filter(name="Organisers").first()
+    if team is None:
+        team = TeamFactory(name="Organisers", competitions=Competition.objects.all())
+    return team
+
+
+def organise_everything(user) -> Team:
+    """Make `user` a member of the "Organisers" team (see `organisers_team`)."""
+    team = organisers_team()
+    team.group.user_set.add(user)
+    return team
+
+
+def _join_organisers(sender, instance, created, **kwargs) -> None:
+    team = Team.objects.filter(name="Organisers").first()
+    if created and team is not None:
+        team.competitions.add(instance)
+
+
+@pytest.fixture(autouse=True)
+def _organisers_get_new_competitions():
+    post_save.connect(_join_organisers, sender=Competition, dispatch_uid="tests_organisers_join")
+    yield
+    post_save.disconnect(sender=Competition, dispatch_uid="tests_organisers_join")
+
+
 @pytest.fixture
 def organiser(db):
     user = UserFactory(username="organiser")
-    user.groups.add(ensure_organiser_group())
+    organise_everything(user)
+    return user
+
+
+@pytest.fixture
+def other_organiser(db):
+    """An organiser of another competition only: they must see nothing of the test's ones."""
+    user = UserFactory(username="other-organiser")
+    TeamFactory(name="Zespół innego konkursu", members=[user], competitions=[CompetitionFactory()])
     return user
 
 

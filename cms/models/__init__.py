@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+# The vote's models live with the vote (cms/vote) and belong to this app.
+from ..vote.models import PublicVote, PublicVoteResult, Vote
 from .competitions import CompetitionPage, EditionPage
-from .content import StandardPage
+from .content import SiteFooter, StandardPage
 from .diplomas import DiplomaArchive
 from .home import HomePage
 from .news import NewsIndexPage, NewsPage
@@ -20,5 +22,9 @@ __all__ = [
     "LaureatePage",
     "NewsIndexPage",
     "NewsPage",
+    "PublicVote",
+    "PublicVoteResult",
+    "SiteFooter",
     "StandardPage",
+    "Vote",
 ]

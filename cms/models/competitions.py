@@ -44,6 +44,9 @@ class CompetitionPage(Page):
     class Meta:
         verbose_name = _("competition page")
 
+    def branding_competition_id(self) -> int:
+        return self.competition_id
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["edition_pages"] = (
@@ -76,6 +79,9 @@ class EditionPage(Page):
     class Meta:
         verbose_name = _("edition page")
 
+    def branding_competition_id(self) -> int:
+        return self.edition.competition_id
+
     def get_context(self, request, *args, **kwargs):
         from scoring.permissions import jurors_of
 
@@ -89,20 +95,33 @@ class EditionPage(Page):
             category.kind_labels = [labels.get(k, k) for k in category.eligible_kinds]
             category.jury = list(jurors_of(category)) if self.show_jury else []
         from cms import opendata  # opendata reads the laureate pages of this package
+        from cms.vote.models import PublicVote
 
         context.update(
             {
                 "edition": edition,
-                "timeline": [
-                    (edition._meta.get_field(name).verbose_name, getattr(edition, name))
-                    for name in PHASE_DATE_FIELDS
-                ],
+                "timeline": _timeline(edition, timezone.now()),
                 "categories": categories,
                 "criteria": Criterion.objects.filter(edition=edition).order_by("order"),
                 "call_open": edition.phase_at(timezone.now()) == Phase.CALL_OPEN,
                 "announcements": self.get_children().live().public(),
                 "data_formats": list(opendata.FORMATS),
                 "licence_name": opendata.LICENCE_NAME,
+                "public_vote": PublicVote.objects.filter(edition=edition).first(),
             }
         )
         return context
+
+
+def _timeline(edition, now) -> list[dict]:
+    """The phase dates as steps: passed ones are done, the first still ahead is the next."""
+    steps = []
+    upcoming_seen = False
+    for name in PHASE_DATE_FIELDS:
+        when = getattr(edition, name)
+        state = "done" if when <= now else ("upcoming" if upcoming_seen else "next")
+        upcoming_seen = upcoming_seen or state == "next"
+        steps.append(
+            {"label": edition._meta.get_field(name).verbose_name, "when": when, "state": state}
+        )
+    return steps

@@ -41,6 +41,9 @@ class AnnouncementPage(Page):
     class Meta:
         verbose_name = _("results announcement")
 
+    def branding_competition_id(self) -> int:
+        return self.edition.competition_id
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         pages = {
@@ -107,6 +110,9 @@ class LaureatePage(Page):
 
     class Meta:
         verbose_name = _("laureate page")
+
+    def branding_competition_id(self) -> int:
+        return self.category.edition.competition_id
 
     def clean(self) -> None:
         super().clean()

@@ -320,3 +320,15 @@ SPECTACULAR_SETTINGS = {
     # The schema (and `check --deploy`, which builds it) covers the public API, not Wagtail's.
     "DEFAULT_GENERATOR_CLASS": "cms.api.PublicSchemaGenerator",
 }
+
+# The people's-choice vote (cms/vote, README "People's choice"). VOTE_VOTER_KEY keys the HMAC
+# that stands for a voter's address; it must stay the same for as long as any vote runs, or one
+# address would count as a new person. Set it per deployment (production refuses to start
+# without it).
+VOTE_VOTER_KEY = ""
+VOTE_CONFIRMATION_HOURS = 24
+# (requests, seconds) per voter address and per client address, counted in the default cache.
+VOTE_RATE_LIMITS = {"address": (5, 3600), "ip": (30, 3600)}
+# The proof-of-work's range: a browser tries on average half of it (about a second at 50,000).
+VOTE_CHALLENGE_MAX_NUMBER = 50_000
+VOTE_CHALLENGE_SECONDS = 600

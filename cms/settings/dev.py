@@ -13,3 +13,4 @@ STORAGES = filesystem_storages(  # noqa: F405
     PRIVATE_MEDIA_ROOT,  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage",
 )
+VOTE_VOTER_KEY = "dev-only-vote-key-5d1c"  # only ever used by `make run`

@@ -26,6 +26,8 @@ def env_bool(name: str, default: bool) -> bool:
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+# The people's-choice vote hashes voters' addresses with it (base.py says why it must not change).
+VOTE_VOTER_KEY = env("VOTE_VOTER_KEY")
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=600)}

@@ -23,3 +23,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Tests never run collectstatic; serve from the finders instead of the collected root.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+VOTE_VOTER_KEY = "test-only-vote-key"
+# Small enough for the tests to solve the challenge in a few milliseconds.
+VOTE_CHALLENGE_MAX_NUMBER = 500

@@ -1,4 +1,5 @@
-"""Template helpers of the public site: language links, money, award labels."""
+"""Template helpers of the public site: language links, money, award labels, breadcrumbs,
+the footer's statements and a competition's branding."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.formats import number_format
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from scoring.results.snapshot import AwardCode
@@ -75,3 +76,112 @@ def award_label(award: str | None) -> str:
 def place_label(place: int) -> str:
     """ "II miejsce" for 2: places as the announcement writes them."""
     return AwardCode.for_place(int(place)).label
+
+
+@register.simple_tag(takes_context=True)
+def page_branding(context):
+    """The competition's branding on its pages (cms/branding.py), None elsewhere."""
+    from wagtail.models import Page
+
+    from cms.branding import branding_for_page
+
+    page = context.get("page")
+    if not isinstance(page, Page):
+        return None
+    return branding_for_page(page)
+
+
+@register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context) -> dict:
+    """Home › … › this page, for every page below the home page."""
+    from wagtail.models import Page
+
+    from cms import cache
+
+    page = context.get("page")
+    request = context.get("request")
+    if not isinstance(page, Page) or page.pk is None or page.depth <= 2:
+        return {"crumbs": []}
+
+    def compute() -> list[tuple[str, str]]:
+        ancestors = page.get_ancestors().filter(depth__gte=2)
+        return [
+            (_("Home") if ancestor.depth == 2 else ancestor.title, ancestor.get_url(request))
+            for ancestor in ancestors
+        ]
+
+    crumbs = cache.remembered(f"breadcrumbs:{page.pk}:{get_language()}", compute)
+    return {"crumbs": crumbs, "current": page.title}
+
+
+@register.simple_tag(takes_context=True)
+def footer_links(context) -> dict:
+    """The footer's statements (SiteFooter settings), in the page's language."""
+    from cms import cache
+
+    request = context.get("request")
+    if request is None:
+        return {"links": [], "email": "", "phone": ""}
+    return cache.remembered(
+        f"footer:{request.get_host()}:{get_language()}", lambda: _footer_links(request)
+    )
+
+
+def _footer_links(request) -> dict:
+    from wagtail.models import Site
+
+    from cms.models import SiteFooter
+
+    site = Site.find_for_request(request)
+    # Not SiteFooter.for_site: it creates the row on a first visit, and the save would clear
+    # the page cache under the very page being rendered.
+    footer = (
+        SiteFooter.objects.filter(site=site)
+        .select_related("accessibility_page", "privacy_page", "regulations_page", "contact_page")
+        .first()
+    )
+    if footer is None:
+        return {"links": [], "email": "", "phone": ""}
+    labelled = [
+        (footer.accessibility_page, _("Accessibility statement")),
+        (footer.privacy_page, _("Personal data (RODO)")),
+        (footer.regulations_page, _("Regulations")),
+        (footer.contact_page, _("Contact")),
+    ]
+    links = []
+    for page, label in labelled:
+        if page is not None and page.live:
+            links.append({"label": label, "url": page.localized.get_url(request)})
+    return {"links": links, "email": footer.contact_email, "phone": footer.contact_phone}
+
+
+def _status_kinds() -> dict:
+    from competition.models import Phase
+    from entries.models import EntryStatus
+    from scoring.models import SheetStatus
+
+    return {"phase": Phase, "entry": EntryStatus, "sheet": SheetStatus}
+
+
+# How a status reads at a glance: done and good (success), waiting on someone (warning),
+# under way (info), refused (danger); the rest neutral. The label always says it in words.
+STATUS_TONES = {
+    "phase": {
+        "call_open": "success",
+        "submission_closed": "info",
+        "formal_check": "info",
+        "scoring": "info",
+        "deliberation": "info",
+        "frozen": "warning",
+        "published": "success",
+    },
+    "entry": {"draft": "warning", "submitted": "info", "eligible": "success", "rejected": "danger"},
+    "sheet": {"draft": "warning", "submitted": "success"},
+}
+
+
+@register.inclusion_tag("includes/tag.html")
+def status_tag(value, kind: str) -> dict:
+    """A phase, an entry's or a score sheet's status as a tag: {% status_tag edition.phase "phase" %}."""
+    choices = _status_kinds()[kind]
+    return {"label": choices(value).label, "tone": STATUS_TONES[kind].get(str(value), "")}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from competition import lifecycle
 from competition.lifecycle import Action
-from competition.models import Award, AwardKind, Category, Edition
+from competition.models import Award, AwardKind, Category, Duty, Edition
 
 from .. import permissions
 from ..models import AwardDecision, ResultSnapshot, TieDecision
@@ -54,7 +54,10 @@ def confirm_awards(
 ) -> AwardDecision:
     """Confirm the proposal; any difference from it needs a written justification."""
     lifecycle.lock(Action.CONFIRM_AWARDS, category.edition_id)
-    if not (permissions.is_chair(by, category) or permissions.is_organiser(by)):
+    if not (
+        permissions.is_chair(by, category)
+        or permissions.is_organiser(by, category.edition.competition_id, Duty.RESULTS)
+    ):
         raise ValidationError(
             _("Only the chair or an organiser confirms awards."), code="forbidden"
         )
@@ -96,7 +99,7 @@ def confirmation_matches(category: Category) -> bool:
 @transaction.atomic
 def freeze_results(*, edition: Edition, by, reason: str = "") -> ResultSnapshot:
     """Freeze the confirmed results; freezing again supersedes the last snapshot, with a reason."""
-    if not permissions.is_organiser(by):
+    if not permissions.is_organiser(by, edition.competition_id, Duty.RESULTS):
         raise ValidationError(_("Only an organiser freezes results."), code="forbidden")
     previous = ResultSnapshot.objects.filter(edition=edition, superseded_by__isnull=True).first()
     edition = lifecycle.lock(Action.FREEZE if previous is None else Action.CORRECT, edition.pk)

@@ -19,9 +19,10 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from competition import lifecycle
-from competition.models import AggregationMethod, Category, Edition
+from competition.models import AggregationMethod, Category, Duty, Edition
 
 from .. import aggregation, permissions, queries, results
+from ..assignment.solver import is_connected
 from ..forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
 from ..models import ProtocolExport, ResultSnapshot
 from ..queries import jury_of_record, recent_mailings, sheets_progress
@@ -39,15 +40,18 @@ def _get_category_for_results(request: HttpRequest, pk: int) -> Category:
     category = get_object_or_404(
         Category.objects.select_related("edition__competition").prefetch_related("prizes"), pk=pk
     )
-    if not (permissions.is_organiser(request.user) or permissions.is_chair(request.user, category)):
+    organiser = permissions.is_organiser(
+        request.user, category.edition.competition_id, Duty.RESULTS
+    )
+    if not (organiser or permissions.is_chair(request.user, category)):
         raise Http404
     return category
 
 
 def _get_edition_for_organiser(request: HttpRequest, pk: int) -> Edition:
-    if not permissions.is_organiser(request.user):
-        raise Http404
-    return get_object_or_404(Edition.objects.select_related("competition"), pk=pk)
+    """Organisers of the edition's competition whose team sees results; 404 for everyone else."""
+    editions = Edition.objects.select_related("competition")
+    return get_object_or_404(permissions.organised(editions, request.user, Duty.RESULTS), pk=pk)
 
 
 def award_label(award: str | None) -> str:
@@ -177,6 +181,7 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
         "confirmation_stale": computed.confirmation_stale,
         "award_choices": [("", "—")] + [(a, award_label(a)) for a in AWARD_CHOICES],
         "sheets_missing": max(expected - done, 0),
+        "design_connected": result is None or _design_connected(result.totals),
         "award_margin": AWARD_CONTROL_MARGIN,
         "other_methods": [
             (SHORT_METHOD_LABELS[m], AggregationMethod(m).label) for m in _other_methods(result)
@@ -208,6 +213,16 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
         if not result.totals.empty:
             context.update(_charts(computed, juror_labels))
     return render(request, "scoring/results_category.html", context)
+
+
+def _design_connected(totals: pd.DataFrame) -> bool:
+    """Whether the counted sheets link every juror to every other through shared entries.
+
+    Without it the z-score method compares jurors only within each linked group (issue 13).
+    """
+    stacked = totals.stack().dropna()
+    jurors, entries = stacked.index.get_level_values(1), stacked.index.get_level_values(0)
+    return is_connected(zip(jurors, entries, strict=True))
 
 
 def _decide(request: HttpRequest, pk: int, form_class, decide, success: str) -> HttpResponse:
@@ -310,9 +325,8 @@ def freeze(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_protocol(request: HttpRequest, pk: int) -> HttpResponse:
-    if not permissions.is_organiser(request.user):
-        raise Http404
-    snapshot = get_object_or_404(ResultSnapshot, pk=pk)
+    snapshots = permissions.organised(ResultSnapshot.objects, request.user, Duty.RESULTS)
+    snapshot = get_object_or_404(snapshots, pk=pk)
     export = ProtocolExport.objects.create(snapshot=snapshot, requested_by=request.user)
     logger.info(
         "protocol requested",
@@ -326,19 +340,17 @@ def request_protocol(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def protocol_status(request: HttpRequest, pk: int) -> JsonResponse:
-    if not permissions.is_organiser(request.user):
-        raise Http404
-    ProtocolExport.objects.filter(pk=pk).fail_stale()
-    export = get_object_or_404(ProtocolExport, pk=pk)
+    exports = permissions.organised(ProtocolExport.objects, request.user, Duty.RESULTS)
+    exports.filter(pk=pk).fail_stale()
+    export = get_object_or_404(exports, pk=pk)
     return JsonResponse(export.status_payload())
 
 
 def _download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     """The organisers' protocol files; 404 for everyone else, and for a file not (yet) made."""
-    if not permissions.is_organiser(request.user):
-        raise Http404
+    exports = permissions.organised(ProtocolExport.objects, request.user, Duty.RESULTS)
     export = get_object_or_404(
-        ProtocolExport.objects.select_related("snapshot"), pk=pk, status=ProtocolExport.Status.DONE
+        exports.select_related("snapshot"), pk=pk, status=ProtocolExport.Status.DONE
     )
     if not protocol.has_file(export, kind):
         raise Http404

@@ -13,11 +13,11 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 from django.utils import timezone
 
-from competition.services import ensure_organiser_group
 from entries.models import EntryStatus
 from scoring import services
 from scoring.models import Recusal, RecusalKind
 from tests.browser.conftest import admin_login, shot
+from tests.conftest import organisers_team
 from tests.factories import (
     CategoryFactory,
     EntryFactory,
@@ -131,7 +131,7 @@ def admin_shot(page, name: str) -> None:
 @pytest.fixture
 def organiser_page(new_page, live_server):
     organiser = UserFactory(username="organizator", password=PASSWORD)
-    organiser.groups.add(ensure_organiser_group())
+    organiser.groups.add(organisers_team().group)
     page = new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
     admin_login(page, organiser.username, PASSWORD)

@@ -8,9 +8,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from competition.services import ensure_organiser_group
 from entries.models import Entry
 from tests.browser.conftest import admin_login, check_axe, see, shot
+from tests.conftest import organisers_team
 from tests.factories import CategoryFactory, CriterionFactory, UserFactory
 
 pytestmark = [
@@ -35,7 +35,7 @@ def open_call(live_server):
     )
     CriterionFactory(edition=category.edition, name="Innowacyjność")
     organiser = UserFactory(username="organizator", password="Haslo-Organizatora-1")
-    organiser.groups.add(ensure_organiser_group())
+    organiser.groups.add(organisers_team().group)
     return category
 
 

@@ -7,13 +7,13 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from competition.services import ensure_organiser_group
 from competition.teryt import InstitutionKind
 from scoring import services
 from scoring.models import JurorProfile
 from tests.browser.conftest import admin_login, check_axe, login, shot
 from tests.browser.test_admin_buttons import admin_shot
 from tests.browser.test_jury import category_in
+from tests.conftest import organisers_team
 from tests.factories import InstitutionFactory, UserFactory
 
 pytestmark = [
@@ -26,7 +26,7 @@ PASSWORD = "Haslo-Jury-2026!"
 def test_organiser_sees_exclusions_before_appointing_and_chair_sees_them(new_page, live_server):
     category, _criteria, _entries = category_in("scoring")
     organiser = UserFactory(username="organizator", password=PASSWORD)
-    organiser.groups.add(ensure_organiser_group())
+    organiser.groups.add(organisers_team().group)
     official = UserFactory(
         username="urzednik", email="urzednik@example.org", first_name="Ewa", last_name="Urzędnik"
     )

@@ -15,11 +15,11 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from cms import services as cms_services
-from competition.services import ensure_organiser_group
 from entries.models import Entry
 from scoring import permissions, results, services
 from scoring.models import ResultSnapshot, ScoreSheet
 from tests.browser.conftest import admin_login, check_axe, login, see, shot
+from tests.conftest import organisers_team
 from tests.factories import CategoryFactory, CriterionFactory, EntryFactory, UserFactory
 
 pytestmark = [
@@ -110,7 +110,7 @@ def fill_sheet(page, criteria, values, justification="Rzetelne wdrożenie, dobre
 
 def test_organiser_checks_entries_and_appoints_the_jury(new_page, live_server):
     category, _criteria, entries = category_in("formal_check", status="submitted")
-    organiser = person("organizator", ensure_organiser_group())
+    organiser = person("organizator", organisers_team().group)
     jurors = [person("juror1"), person("juror2"), person("przewodniczaca")]
     page = new_page()
     admin_login(page, organiser.username, PASSWORD)
@@ -275,10 +275,10 @@ def test_chair_breaks_the_tie_and_confirms_awards(new_page, live_server):
 def test_organiser_freezes_downloads_protocol_and_approver_publishes(new_page, live_server):
     category, entries, chair = scored_category("deliberation", tie=False)
     results.confirm_awards(category=category, by=chair, awards={})
-    organiser = person("organizator", ensure_organiser_group())
+    organiser = person("organizator", organisers_team().group)
     approver = person("zatwierdzajaca", Group.objects.get(name="Moderators"))
-    home = cms_services.ensure_home_page(title="Konkursy cyfryzacji")
-    cms_services.grant_page_drafting(home=home)
+    cms_services.ensure_home_page(title="Konkursy cyfryzacji")
+    cms_services.grant_team_pages(team=organisers_team())
     page = new_page()
     admin_login(page, organiser.username, PASSWORD)
 

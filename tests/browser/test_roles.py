@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from cms import services as cms_services
 from cms.models import AnnouncementPage
-from competition.services import ensure_organiser_group
 from entries.models import Entry, Membership, MembershipStatus
 from scoring import results, services
 from scoring.models import ResultSnapshot, ScoreSheet
 from tests.browser.conftest import see, shot
 from tests.browser.test_jury import PASSWORD, category_in, fill_sheet, person, scored_category
+from tests.conftest import organisers_team
 from tests.factories import CategoryFactory, InstitutionFactory
 
 pytestmark = [
@@ -151,9 +151,9 @@ def test_organiser_from_home_checks_freezes_and_the_publisher_publishes(
     new_page, live_server, home
 ):
     category, _criteria, entries = category_in("formal_check", status="submitted")
-    organiser = person("organizator", ensure_organiser_group())
+    organiser = person("organizator", organisers_team().group)
     publisher = person("redaktor", *Group.objects.filter(name__in=["Moderators", "Editors"]))
-    cms_services.grant_page_drafting(home=home)
+    cms_services.grant_team_pages(team=organisers_team())
     page = new_page()
 
     log_in_from_home(page, organiser.email)
@@ -234,7 +234,7 @@ def test_organiser_from_home_checks_freezes_and_the_publisher_publishes(
 
 def test_organiser_records_a_late_conflict_from_the_conflicts_list(new_page, live_server):
     category, entries, _chair = scored_category("deliberation", tie=False)
-    organiser = person("organizator", ensure_organiser_group())
+    organiser = person("organizator", organisers_team().group)
     page = new_page()
     log_in_from_home(page, organiser.email)
 
@@ -253,7 +253,7 @@ def test_organiser_records_a_late_conflict_from_the_conflicts_list(new_page, liv
 
 def test_organiser_sees_freeze_dates_read_only_with_the_actions_beside(new_page, live_server):
     category, _entries, _chair = scored_category("deliberation", tie=False)
-    organiser = person("organizator", ensure_organiser_group())
+    organiser = person("organizator", organisers_team().group)
     page = new_page()
     log_in_from_home(page, organiser.email)
 

@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from entries.models import RegulationsAcceptance
+from tests.conftest import organise_everything
 
 pytestmark = pytest.mark.django_db
 SIGNUP = {
@@ -97,7 +98,6 @@ def _log_in(client, user):
 
 @pytest.fixture
 def people(db):
-    from competition.services import ensure_organiser_group
     from entries.models import Membership, MembershipStatus
     from scoring import services
     from tests.factories import CategoryFactory, InstitutionFactory
@@ -111,7 +111,7 @@ def people(db):
         user=applicant, institution=InstitutionFactory(), status=MembershipStatus.APPROVED
     )
     organiser = _person("organiser")
-    organiser.groups.add(ensure_organiser_group())
+    organise_everything(organiser)
     return {
         "juror": juror,
         "chair": chair,

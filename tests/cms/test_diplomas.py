@@ -246,8 +246,8 @@ def test_archive_of_a_killed_worker_fails_and_offers_try_again(client, organiser
     assert "Spróbuj ponownie" in page
 
 
-@pytest.mark.parametrize("role", ["anonymous", "applicant", "juror"])
-def test_diploma_archive_views_are_for_organisers_only(client, organiser, published, role):
+@pytest.mark.parametrize("role", ["anonymous", "applicant", "juror", "other_organiser"])
+def test_diploma_archive_views_are_for_organisers_only(client, request, organiser, published, role):
     snapshot, rows = published
     archive = DiplomaArchive.objects.create(snapshot=snapshot, requested_by=organiser)
     diplomas.build_archive(archive, site_url="https://konkursy.example.org")
@@ -255,6 +255,8 @@ def test_diploma_archive_views_are_for_organisers_only(client, organiser, publis
         client.force_login(MembershipFactory(institution=rows[0][0].institution).user)
     elif role == "juror":
         client.force_login(UserFactory(username="sedzia"))
+    elif role == "other_organiser":
+        client.force_login(request.getfixturevalue(role))
 
     responses = [
         client.get(reverse("diplomas_page", args=[snapshot.pk])),

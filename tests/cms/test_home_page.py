@@ -79,3 +79,18 @@ def test_home_page_query_count_is_the_same_for_1_and_50_open_calls(client, home)
 
     assert response.content.decode().count('class="card"') == 50
     assert len(fifty) == len(one)
+
+
+def test_home_page_counts_down_to_each_deadline_in_warsaw_time(client, home):
+    now = timezone.now()
+    edition = EditionFactory(
+        call_opens_at=now - dt.timedelta(days=5),
+        submission_deadline=now + dt.timedelta(days=3, hours=2, minutes=30),
+    )
+
+    body = client.get("/").content.decode()
+
+    warsaw = timezone.localtime(edition.submission_deadline)
+    assert f'data-deadline="{warsaw.isoformat()}"' in body
+    assert ">3\u00a0dni, 2\u00a0godziny</time>" in body
+    assert 'src="/static/js/countdown.js"' in body

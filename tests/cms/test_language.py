@@ -18,7 +18,16 @@ from wagtail.users.models import UserProfile
 
 from tests.cms.language import Crawl, Dictionary, auto_labels, model_field_names, raw_values
 
-ROLES = ["anonymous", "wnioskodawca", "juror1", "przewodniczaca", "organizator", "redaktor"]
+ROLES = [
+    "anonymous",
+    "wnioskodawca",
+    "juror1",
+    "przewodniczaca",
+    "organizator",
+    # An organiser of one competition (issue 14): the other one's pages are not theirs.
+    "organizator-slc",
+    "redaktor",
+]
 LANGUAGES = ["pl", "en"]
 
 

@@ -135,3 +135,21 @@ def test_load_demo_prints_the_logins_and_they_work(demo, client):
 
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("username", "sees", "hidden"),
+    [
+        ("organizator-slc", "Samorządowy Lider Cyfryzacji", "Innowacyjny Samorząd"),
+        ("organizator-is", "Innowacyjny Samorząd", "Samorządowy Lider Cyfryzacji"),
+    ],
+)
+def test_load_demo_organiser_of_one_competition_sees_only_it(demo, client, username, sees, hidden):
+    assert f"{username} " in demo
+    client.post("/admin/login/", {"username": username, "password": f"demo-{username}"})
+
+    dashboard = client.get("/admin/").content.decode()
+    editions = client.get("/admin/editions/").content.decode()
+
+    assert sees in dashboard and sees in editions
+    assert hidden not in dashboard and hidden not in editions

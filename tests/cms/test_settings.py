@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "sqlite:////tmp/judging-deploy-check.sqlite3",
     "EMAIL_HOST": "smtp.example.org",
     "DEFAULT_FROM_EMAIL": "konkursy@example.org",
+    "VOTE_VOTER_KEY": "d4Kq8wZ1nB6tY3pL0sX9mV2cR7hJ5fG8aE1uN4iO6kT3",
 }
 
 

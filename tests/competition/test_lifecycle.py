@@ -44,6 +44,8 @@ EXPECTED: dict[Action, set[Phase]] = {
     Action.EDIT_RULES: {D, C, F, S},
     Action.REOPEN_RULES: {SC, DL},
     Action.EDIT_EDITION: {D, C, F, S, SC, DL},
+    Action.ASSIGN: {D, C, F, S, SC},
+    Action.MARK_PREFERENCES: {F, S, SC},
 }
 
 # An instant inside each phase of EditionFactory's calendar (phases weeks apart from BASE).

@@ -1,16 +1,30 @@
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.users.models import UserProfile
 
-from competition.models import Category, Competition, Criterion, Edition, Institution, Prize
+from competition.models import (
+    Category,
+    Competition,
+    Criterion,
+    Edition,
+    Institution,
+    Prize,
+    Team,
+)
 from tests.factories import (
     CategoryFactory,
     CompetitionFactory,
     CriterionFactory,
     EditionFactory,
+    ImageFactory,
     InstitutionFactory,
+    TeamFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -87,8 +101,8 @@ def test_admin_menu_groups_models_under_competitions(client, organiser):
     assert reverse("institutions:index") in body
 
 
-def test_admin_creates_competition(client, organiser):
-    client.force_login(organiser)
+def test_admin_creates_competition(client, admin_user):
+    client.force_login(admin_user)
 
     response = client.post(
         reverse("competitions:add"),
@@ -97,11 +111,88 @@ def test_admin_creates_competition(client, organiser):
             "slug": "slc",
             "code": "SLC",
             "organiser_name": "Mazowsze",
+            **NO_PARTNER_LOGOS,
         },
     )
 
     assert response.status_code == 302
     assert Competition.objects.get(slug="slc").organiser_name == "Mazowsze"
+
+
+# The branding panel's inline formset of partners' logos, empty.
+NO_PARTNER_LOGOS = {
+    "partner_logos-TOTAL_FORMS": "0",
+    "partner_logos-INITIAL_FORMS": "0",
+    "partner_logos-MIN_NUM_FORMS": "0",
+    "partner_logos-MAX_NUM_FORMS": "1000",
+}
+
+
+def test_admin_refuses_an_accent_colour_without_enough_contrast(client, organiser):
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("competitions:add"),
+        {
+            "name": "Innowacyjny Samorząd",
+            "slug": "is",
+            "organiser_name": "PAP",
+            "accent_colour": "#ffd400",
+            **NO_PARTNER_LOGOS,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "#ffd400" in response.content.decode()
+    assert "WCAG 2.1 AA" in response.content.decode()
+    assert not Competition.objects.filter(slug="is").exists()
+
+
+def test_admin_saves_a_competitions_branding(client, organiser):
+    logo = ImageFactory()
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("competitions:add"),
+        {
+            "name": "Innowacyjny Samorząd",
+            "slug": "is",
+            "organiser_name": "PAP",
+            "accent_colour": "#00695c",
+            "logo": logo.pk,
+            "partner_logos-TOTAL_FORMS": "1",
+            "partner_logos-INITIAL_FORMS": "0",
+            "partner_logos-MIN_NUM_FORMS": "0",
+            "partner_logos-MAX_NUM_FORMS": "1000",
+            "partner_logos-0-image": ImageFactory().pk,
+            "partner_logos-0-name": "Serwis Samorządowy PAP",
+            "partner_logos-0-url": "https://example.org/",
+            "partner_logos-0-ORDER": "1",
+        },
+    )
+
+    competition = Competition.objects.get(slug="is")
+    assert response.status_code == 302
+    assert (competition.accent_colour, competition.logo) == ("#00695c", logo)
+    assert [p.name for p in competition.partner_logos.all()] == ["Serwis Samorządowy PAP"]
+
+
+def test_admin_asks_for_the_hero_images_alternative_text(client, organiser):
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("competitions:add"),
+        {
+            "name": "Innowacyjny Samorząd",
+            "slug": "is",
+            "organiser_name": "PAP",
+            "hero_image": ImageFactory().pk,
+            **NO_PARTNER_LOGOS,
+        },
+    )
+
+    assert response.status_code == 200
+    assert not Competition.objects.filter(slug="is").exists()
 
 
 def test_admin_creates_edition(client, organiser):
@@ -419,3 +510,103 @@ def test_category_edit_whose_prizes_clash_in_the_database_shows_a_message(client
     assert response.status_code == 200
     assert "Nie udało się zapisać" in response.content.decode()
     assert sorted(category.prizes.values_list("pk", "place")) == [(first.pk, 1), (second.pk, 2)]
+
+
+# Organiser teams ------------------------------------------------------------------------------
+
+
+def team_form(**overrides) -> dict:
+    return {
+        "name": "Biuro konkursu",
+        "competitions": [],
+        "set_up": "on",
+        "formal_check": "on",
+        "members": "",
+        **overrides,
+    }
+
+
+def test_superuser_creates_team_with_members_by_login_or_email(client, admin_user):
+    competition = CompetitionFactory()
+    anna, jan = UserFactory(username="anna"), UserFactory(username="jan")
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("organiser_teams:add"),
+        team_form(competitions=[competition.pk], members="anna\n\n JAN@example.org \nanna"),
+    )
+
+    team = Team.objects.get()
+    assert response.status_code == 302
+    assert set(team.group.user_set.all()) == {anna, jan}
+    assert list(team.competitions.all()) == [competition]
+    assert (team.set_up, team.formal_check, team.run_jury) == (True, True, False)
+
+
+def test_team_form_names_unknown_logins_and_saves_nothing(client, admin_user):
+    UserFactory(username="anna")
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("organiser_teams:add"), team_form(members="anna\nnieznany\nktos@example.org")
+    )
+
+    assert response.status_code == 200
+    assert {"nieznany", "ktos@example.org"} <= set(
+        re.findall(r"[„“]([^”]+)”", response.content.decode())
+    )
+    assert not Team.objects.exists()
+
+
+def test_team_edit_form_lists_members(client, admin_user):
+    team = TeamFactory(members=[UserFactory(username="anna"), UserFactory(username="jan")])
+    client.force_login(admin_user)
+
+    response = client.get(reverse("organiser_teams:edit", args=[team.pk]))
+
+    assert "anna\njan" in response.content.decode()
+
+
+def test_organisers_do_not_manage_teams(client, organiser):
+    team = TeamFactory()
+    client.force_login(organiser)
+
+    responses = [
+        client.get(reverse("organiser_teams:index")),
+        client.post(reverse("organiser_teams:edit", args=[team.pk]), team_form(name="Przejęty")),
+    ]
+
+    assert [r.status_code for r in responses] == [302, 302]
+    team.refresh_from_db()
+    assert team.name != "Przejęty"
+
+
+def test_other_organiser_adds_edition_only_to_their_competition(client, other_organiser):
+    theirs = CompetitionFactory()
+    client.force_login(other_organiser)
+
+    response = client.post(
+        reverse("editions:add"),
+        {
+            "competition": theirs.pk,
+            "number": 6,
+            "year": 2026,
+            "method": "trimmed",
+            "entries_per_institution": 1,
+            **EDITION_DATES,
+        },
+    )
+
+    assert response.status_code == 200
+    assert not Edition.objects.filter(competition=theirs).exists()
+
+
+def test_superuser_deletes_team_with_its_group(client, admin_user):
+    team = TeamFactory(name="Do usunięcia")
+    client.force_login(admin_user)
+
+    response = client.post(reverse("organiser_teams:delete", args=[team.pk]))
+
+    assert response.status_code == 302
+    assert not Team.objects.exists()
+    assert not Group.objects.filter(name="Do usunięcia").exists()

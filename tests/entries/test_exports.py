@@ -183,3 +183,21 @@ def test_export_views_refuse_everyone_but_organisers(client, organiser, edition,
     assert [r.status_code for r in responses] == [302, 302, 302]
     assert all("/admin/" in r["Location"] for r in responses)
     assert EntriesExport.objects.count() == 1
+
+
+def test_export_views_refuse_an_organiser_of_another_competition(
+    client, organiser, other_organiser, edition
+):
+    export = EntriesExport.objects.create(edition=edition, requested_by=organiser)
+    exports.build(export, base_url=BASE_URL)
+    client.force_login(other_organiser)
+
+    index = client.get(reverse("entry_spreadsheets:index")).content.decode()
+    asked = client.post(reverse("entry_spreadsheets:export"), {"edition": edition.pk})
+    status = client.get(reverse("entry_spreadsheets:export_status", args=[export.pk]))
+    download = client.get(reverse("entry_spreadsheets:export_download", args=[export.pk]))
+
+    assert str(edition) not in index
+    assert asked["Location"] == reverse("entry_spreadsheets:index")
+    assert (status.status_code, download.status_code) == (404, 404)
+    assert EntriesExport.objects.count() == 1

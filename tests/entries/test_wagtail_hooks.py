@@ -150,8 +150,12 @@ def test_admin_entry_views_deny_staff_without_entry_permissions(client, staff_wi
 
     responses = [client.get(url) for url in urls]
 
-    assert [r.status_code for r in responses] == [302] * len(urls)
-    assert {r["Location"] for r in responses} == {reverse("wagtailadmin_home")}
+    # One entry's addresses are not found by someone in no organiser team (its competition is
+    # not theirs); the screens of the menu send them home.
+    assert [r.status_code for r in responses] == [302, 404, 404, 404, 404] + [302] * 6
+    assert {r["Location"] for r in responses if r.status_code == 302} == {
+        reverse("wagtailadmin_home")
+    }
 
 
 def test_admin_entry_views_open_for_organiser(client, organiser, formal_check):

@@ -8,7 +8,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from competition.models import Category, Competition, Criterion, Edition, Institution
+from competition.models import Category, Competition, Criterion, Edition, Institution, Team
 from competition.teryt import InstitutionKind
 
 BASE = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
@@ -31,6 +31,26 @@ class CompetitionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Konkurs {n}")
     slug = factory.Sequence(lambda n: f"konkurs-{n}")
     organiser_name = "Samorząd Województwa Mazowieckiego"
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    """A team saved through its service: `members` and `competitions` are lists."""
+
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Zespół {n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, members=(), competitions=(), **kwargs):
+        from competition.services import save_team
+
+        return save_team(
+            team=model_class(*args, **kwargs),
+            members=list(members),
+            competitions=list(competitions),
+            by=None,
+        )
 
 
 class EditionFactory(factory.django.DjangoModelFactory):
@@ -112,6 +132,35 @@ class EntryFactory(factory.django.DjangoModelFactory):
     results = "12 000 spraw załatwionych online w 2025 r."
     contact_name = "Anna Kowalska"
     contact_email = "anna.kowalska@example.org"
+
+
+class AssignmentRuleFactory(factory.django.DjangoModelFactory):
+    """k jurors per entry in a category."""
+
+    class Meta:
+        model = "scoring.AssignmentRule"
+        django_get_or_create = ("category",)
+
+    category = factory.SubFactory(CategoryFactory)
+    jurors_per_entry = 2
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "scoring.Assignment"
+
+    juror = factory.SubFactory(UserFactory)
+    entry = factory.SubFactory(EntryFactory)
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A Wagtail image of a plain PNG, for logos, hero pictures and laureates' images."""
+
+    class Meta:
+        model = "wagtailimages.Image"
+
+    title = factory.Sequence(lambda n: f"Obraz {n}")
+    file = factory.django.ImageField(width=320, height=100, color="#b0122b", format="PNG")
 
 
 class QuestionFactory(factory.django.DjangoModelFactory):

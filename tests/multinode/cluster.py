@@ -62,6 +62,7 @@ class Cluster:
             **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
             "DJANGO_SETTINGS_MODULE": "cms.settings.production",
             "SECRET_KEY": "multinode-check-" + "k" * 40,
+            "VOTE_VOTER_KEY": "multinode-vote-" + "v" * 40,
             "ALLOWED_HOSTS": HOST,
             "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{database}",
             "REDIS_URL": f"redis://{HOST}:{self.redis_port}/0",

@@ -104,3 +104,67 @@ def test_concurrent_make_chair_leaves_exactly_one_chair():
     assert errors == []
     assert permissions.chairs_of(category).count() == 1
     assert permissions.jurors_of(category).count() == 8
+
+
+# Organiser teams ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_competitions(db):
+    from tests.factories import EditionFactory
+
+    return EditionFactory().competition, EditionFactory().competition
+
+
+def test_organised_narrows_to_the_teams_competitions(two_competitions):
+    from competition.models import Edition
+    from tests.factories import TeamFactory
+
+    ours, _theirs = two_competitions
+    member = UserFactory(username="czlonek")
+    TeamFactory(members=[member], competitions=[ours])
+
+    editions = permissions.organised(Edition.objects, member)
+
+    assert [e.competition for e in editions] == [ours]
+
+
+def test_organised_with_duty_leaves_out_teams_without_it(two_competitions):
+    from competition.models import Duty, Edition
+    from tests.factories import TeamFactory
+
+    ours, theirs = two_competitions
+    member = UserFactory(username="w-dwoch")
+    TeamFactory(members=[member], competitions=[ours])
+    TeamFactory(members=[member], competitions=[theirs], set_up=False)
+
+    seen = permissions.organised(Edition.objects, member)
+    set_up = permissions.organised(Edition.objects, member, Duty.SET_UP)
+
+    assert {e.competition for e in seen} == {ours, theirs}
+    assert [e.competition for e in set_up] == [ours]
+
+
+def test_organised_gives_superusers_everything_and_others_nothing(two_competitions):
+    from competition.models import Edition
+
+    superuser = UserFactory(username="root", is_superuser=True)
+    nobody = UserFactory(username="nikt")
+
+    assert permissions.organised(Edition.objects, superuser).count() == 2
+    assert permissions.organised(Edition.objects, nobody).count() == 0
+
+
+def test_is_organiser_asks_the_competition_and_duty(two_competitions):
+    from competition.models import Duty
+    from tests.factories import TeamFactory
+
+    ours, theirs = two_competitions
+    member = UserFactory(username="wyniki")
+    TeamFactory(members=[member], competitions=[ours], results=False)
+
+    assert permissions.is_organiser(member)
+    assert permissions.is_organiser(member, ours.pk)
+    assert not permissions.is_organiser(member, theirs.pk)
+    assert not permissions.is_organiser(member, ours.pk, Duty.RESULTS)
+    assert not permissions.is_organiser(UserFactory(username="obcy"))

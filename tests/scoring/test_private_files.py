@@ -43,6 +43,7 @@ ROLES = {
     "juror": (404, 200),
     "other_juror": (404, 404),
     "organiser": (200, 404),
+    "other_organiser": (404, 404),
 }
 
 

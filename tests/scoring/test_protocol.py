@@ -333,6 +333,7 @@ PDF_ROLES = {
     "other_juror": 404,
     "chair": 404,
     "organiser": 200,
+    "other_organiser": 404,
 }
 
 

@@ -62,6 +62,7 @@ def test_organiser_sees_the_mailing_on_the_editions_results(
         ("other_juror", False),
         ("chair", True),
         ("organiser", True),
+        ("other_organiser", False),
     ],
 )
 def test_reminders_status_for_each_role(client, request, chair, juror, entries, name, allowed):
@@ -77,7 +78,7 @@ def test_reminders_status_for_each_role(client, request, chair, juror, entries, 
         assert response.status_code in (302, 404)
 
 
-@pytest.mark.parametrize("name", ["applicant", "juror", "other_juror"])
+@pytest.mark.parametrize("name", ["applicant", "juror", "other_juror", "other_organiser"])
 def test_remind_refused_to_others_sends_and_records_nothing(
     client, request, chair, entries, during_scoring, name
 ):

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from competition.models import Award
 from scoring import permissions, results, services
@@ -349,6 +350,7 @@ RESULT_ROLES = {
     "other_juror": 404,
     "chair": 200,
     "organiser": 200,
+    "other_organiser": 404,
 }
 
 
@@ -366,7 +368,7 @@ def test_results_page_for_each_role(client, request, scored, category, role, sta
         assert "23,500" in body or "23.500" in body
 
 
-@pytest.mark.parametrize("role", ["juror", "chair", "applicant"])
+@pytest.mark.parametrize("role", ["juror", "chair", "applicant", "other_organiser"])
 def test_edition_results_and_freeze_are_for_organisers_only(
     client, request, scored, category, role
 ):
@@ -711,3 +713,34 @@ def test_results_page_says_nothing_of_missing_sheets_when_all_are_in(
         body = client.get(reverse("scoring:results", args=[category.pk])).content.decode()
 
     assert "Brakuje jeszcze" not in body
+
+
+def test_results_page_says_when_jurors_share_no_entries(
+    client, juror, second_juror, chair, entries, criteria, category
+):
+    # juror and chair score the first entry only, juror2 the other two: two groups.
+    score_all(
+        [juror, chair, second_juror],
+        entries,
+        criteria,
+        [[(8, 6), None, None], [(9, 7), None, None], [None, (5, 5), (3, 2)]],
+    )
+    client.force_login(chair)
+    # The English page, so the check does not wait for the Polish translation; the override
+    # restores the language the request leaves active.
+    with translation.override("en"):
+        response = client.get(reverse("scoring:results", args=[category.pk]))
+
+    assert response.context["design_connected"] is False
+    assert "no entry in common" in response.content.decode()
+
+
+def test_results_page_linked_jurors_get_no_warning(client, scored, category, chair):
+    client.force_login(chair)
+    # The English page, so the check does not wait for the Polish translation; the override
+    # restores the language the request leaves active.
+    with translation.override("en"):
+        response = client.get(reverse("scoring:results", args=[category.pk]))
+
+    assert response.context["design_connected"] is True
+    assert "no entry in common" not in response.content.decode()

@@ -17,7 +17,16 @@ from tests.scoring.conftest import AFTER_SCORING, sheet_data
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "applicant", "other_applicant", "juror", "other_juror", "chair", "organiser"]
+ROLES = [
+    "anonymous",
+    "applicant",
+    "other_applicant",
+    "juror",
+    "other_juror",
+    "chair",
+    "organiser",
+    "other_organiser",
+]
 
 
 def as_role(client, request, role):
@@ -43,6 +52,7 @@ EXPECTED = {
     "other_juror": (200, 404, 404, 404),
     "chair": (200, 200, 200, 200),
     "organiser": (404, 404, 404, 404),
+    "other_organiser": (404, 404, 404, 404),
 }
 
 
@@ -60,7 +70,7 @@ def test_jury_views_for_each_role(
     assert codes == EXPECTED[role]
 
 
-@pytest.mark.parametrize("role", ["applicant", "other_juror", "organiser"])
+@pytest.mark.parametrize("role", ["applicant", "other_juror", "organiser", "other_organiser"])
 def test_score_post_outside_jury_is_404_and_saves_nothing(
     client, request, criteria, entry, juror, during_scoring, role
 ):

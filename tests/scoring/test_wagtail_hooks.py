@@ -143,8 +143,14 @@ def test_jury_admin_pages_send_staff_without_jury_permissions_home(
 
     responses = [client.get(url) for url in urls]
 
-    assert [r.status_code for r in responses] == [302] * len(urls)
-    assert {r["Location"] for r in responses} == {reverse("wagtailadmin_home")}
+    # One category's or conflict's addresses are not found by someone in no organiser team
+    # (its competition is not theirs); the screens of the menu send them home.
+    assert [r.status_code for r in responses] == [
+        302, 302, 404, 302, 302, 302, 302, 302, 404, 404, 302, 302, 404
+    ]  # fmt: skip
+    assert {r["Location"] for r in responses if r.status_code == 302} == {
+        reverse("wagtailadmin_home")
+    }
 
 
 def test_jury_admin_pages_open_for_organiser(client, organiser, category, recusal, audit):
@@ -185,7 +191,8 @@ def test_jury_admin_actions_refuse_staff_without_jury_permissions(
         client.post(url, data) for url, data in post_urls(category, juror, recusal).items()
     ]
 
-    assert {r["Location"] for r in responses} == {reverse("wagtailadmin_home")}
+    # The category and the conflict are not found by someone in no organiser team.
+    assert {r.status_code for r in responses} == {404}
     assert (jurors(category), chairs(category)) == (["chair", "juror"], ["chair"])
     assert Recusal.objects.get().is_active
 

@@ -13,8 +13,10 @@ from django.db import transaction
 from django.utils import translation
 
 from cms.demo import build_site
+from cms.vote.demo import build_votes
 from competition.demo import build_innowacyjny_samorzad, build_lider_cyfryzacji
-from competition.services import ensure_organiser_group
+from competition.models import Competition, Team
+from competition.services import save_team
 from entries.demo import (
     build_applicant_entries,
     build_innowacyjny_samorzad_entries,
@@ -39,6 +41,22 @@ class DemoLogin:
 DEMO_LOGINS = [
     DemoLogin(
         "organizator", "demo-organizator", "organiser", "organizator@example.org", "Marek Kowalczyk"
+    ),
+    # One organiser per competition besides the one who runs both (issue 14: teams).
+    DemoLogin(
+        "organizator-slc",
+        "demo-organizator-slc",
+        "organiser",
+        "organizator-slc@example.org",
+        "Jan Wiśniewski",
+    ),
+    DemoLogin(
+        "organizator-is",
+        "demo-organizator-is",
+        "organiser",
+        "organizator-is@example.org",
+        "Magdalena Kamińska",
+        feminine=True,
     ),
     DemoLogin(
         "przewodniczaca",
@@ -73,9 +91,40 @@ DEMO_LOGINS = [
 ]
 
 
+# The demo's organiser teams: (name, competition slugs, members).
+DEMO_TEAMS = [
+    (
+        "Organizatorzy",
+        ["samorzadowy-lider-cyfryzacji", "innowacyjny-samorzad"],
+        ["organizator"],
+    ),
+    (
+        "Urząd Marszałkowski Województwa Mazowieckiego",
+        ["samorzadowy-lider-cyfryzacji"],
+        ["organizator-slc"],
+    ),
+    (
+        "Serwis Samorządowy PAP",
+        ["innowacyjny-samorzad"],
+        ["organizator-is"],
+    ),
+]
+
+
+def ensure_demo_teams() -> None:
+    User = get_user_model()
+    for name, slugs, usernames in DEMO_TEAMS:
+        team = Team.objects.filter(name=name).first() or Team(name=name)
+        save_team(
+            team=team,
+            members=list(User.objects.filter(username__in=usernames)),
+            competitions=list(Competition.objects.filter(slug__in=slugs)),
+            by=None,
+        )
+
+
 def ensure_demo_users() -> None:
     User = get_user_model()
-    organisers = ensure_organiser_group()
     for login in DEMO_LOGINS:
         user, _created = User.objects.get_or_create(
             username=login.username, defaults={"email": login.email}
@@ -93,8 +142,6 @@ def ensure_demo_users() -> None:
         EmailAddress.objects.update_or_create(
             user=user, email=login.email, defaults={"verified": True, "primary": True}
         )
-        if login.role == "organiser":
-            user.groups.add(organisers)
         if login.role == "publisher":
             # Wagtail's own groups: Moderators approve in the default workflow.
             user.groups.add(*Group.objects.filter(name__in=["Moderators", "Editors"]))
@@ -111,6 +158,7 @@ class Command(BaseCommand):
             build_innowacyjny_samorzad_entries()
             open_call = build_open_call()
             ensure_demo_users()
+            ensure_demo_teams()
             build_applicant_entries(
                 user=get_user_model().objects.get(username="wnioskodawca"),
                 institution_terc="1408011",
@@ -120,9 +168,12 @@ class Command(BaseCommand):
             build_lider_cyfryzacji_results()
             build_innowacyjny_samorzad_jury()
             build_site()
+            build_votes(organiser=get_user_model().objects.get(username="organizator"))
         self.stdout.write(self.style.SUCCESS("Demo loaded. Logins (demo only):"))
         for login in DEMO_LOGINS:
             self.stdout.write(
-                f"  {login.role:<11} {login.username:<15} {login.email:<27} {login.password}"
+                f"  {login.role:<11} {login.username:<16} {login.email:<28} {login.password}"
             )
+        for name, slugs, usernames in DEMO_TEAMS:
+            self.stdout.write(f"  team “{name}”: {', '.join(usernames)} — {', '.join(slugs)}")
         self.stdout.write("Organisers: /admin/ (login); others: /konto/login/ (e-mail).")
