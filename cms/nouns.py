@@ -53,6 +53,10 @@ CONFLICT = Noun(
     pgettext_lazy("accusative", "conflict of interest"),
     pgettext_lazy("genitive plural", "conflicts of interest"),
 )
+QUESTION = Noun(
+    pgettext_lazy("accusative", "entry form question"),
+    pgettext_lazy("genitive plural", "entry form questions"),
+)
 SHEET_CHANGE = Noun(
     pgettext_lazy("accusative", "score sheet change"),
     pgettext_lazy("genitive plural", "score sheet changes"),

@@ -32,7 +32,7 @@ _VIEW_PERMISSIONS = {
         "view_award",
         "view_institution",
     ),
-    "entries": ("view_entry", "view_attachment"),
+    "entries": ("view_entry", "view_attachment", "view_question", "view_answer"),
     "scoring": (
         "view_categoryuserobjectpermission",
         "view_jurorprofile",
@@ -44,6 +44,8 @@ _VIEW_PERMISSIONS = {
 # Competitions themselves are made by a superuser, who gives them to teams; a team changes its own.
 _DUTY_PERMISSIONS = {
     Duty.SET_UP: {
+        # Each edition's entry form questions (deleted only until the first submission).
+        "entries": ("add_question", "change_question", "delete_question"),
         "competition": (
             "change_competition",
             *(

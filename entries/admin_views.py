@@ -29,7 +29,11 @@ from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.utils import get_valid_next_url_from_request
-from wagtail.admin.views.generic import PermissionCheckedMixin, WagtailAdminTemplateMixin
+from wagtail.admin.views.generic import (
+    DeleteView,
+    PermissionCheckedMixin,
+    WagtailAdminTemplateMixin,
+)
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView, InspectView
@@ -42,10 +46,22 @@ from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
 from scoring import permissions
 
 from . import exports
-from .models import Attachment, EntriesExport, Entry, EntryStatus, Membership, MembershipStatus
+from .models import (
+    QUESTION_LOCK_HELP,
+    Answer,
+    Attachment,
+    EntriesExport,
+    Entry,
+    EntryStatus,
+    Membership,
+    MembershipStatus,
+    Question,
+)
+from .questions import answer_rows
 from .services import (
     approve_institution,
     decide_membership,
+    delete_question,
     mark_eligible,
     reject_entry,
     request_export,
@@ -198,6 +214,10 @@ class EntryInspectView(InspectView):
                 (attachment, reverse("entries_admin:attachment", args=[attachment.pk]))
                 for attachment in self.object.attachments.all()
             ],
+            answers=answer_rows(
+                self.object,
+                file_url=lambda answer: reverse("entries_admin:answer_file", args=[answer.pk]),
+            ),
             check_actions=formal_check_menu_items(self.object, "") if can_check else [],
             check_verdict=lifecycle.verdict(Action.FORMAL_CHECK, self.object.edition),
         )
@@ -223,6 +243,26 @@ class AttachmentDownloadView(PermissionCheckedMixin, View):
             as_attachment=True,
             filename=attachment.original_name,
             content_type=attachment.content_type,
+        )
+
+
+class AnswerFileView(PermissionCheckedMixin, View):
+    """A file answer, kept in private storage like an attachment, to whoever may view entries."""
+
+    model = Entry
+    permission_required = "view"
+
+    def get(self, request, pk):
+        answer = get_object_or_404(Answer.objects.exclude(file=""), pk=pk)
+        try:
+            handle = answer.file.storage.open(answer.file.name, "rb")
+        except FileNotFoundError:
+            raise Http404(_("The file of this attachment is missing.")) from None
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=answer.original_name,
+            content_type=answer.content_type,
         )
 
 
@@ -470,6 +510,10 @@ class SpreadsheetsView(SpreadsheetMixin, TemplateView):
         exports = permissions.organised(EntriesExport.objects, self.request.user)
         exports.fail_stale()
         kwargs["exports"] = exports.select_related("edition__competition", "requested_by")[:10]
+        # Editions with their own questions get a template with a column for each.
+        kwargs["editions_with_questions"] = (
+            Edition.objects.filter(questions__isnull=False).distinct().select_related("competition")
+        )
         return super().get_context_data(**kwargs)
 
     def get(self, request, *args, **kwargs):
@@ -567,8 +611,15 @@ class ExportDownloadView(SpreadsheetMixin, View):
 
 
 class ImportTemplateView(SpreadsheetMixin, View):
+    """The template; `?edition=` adds a column for each of the edition's questions."""
+
     def get(self, request, *args, **kwargs):
-        return _xlsx_response(workbook_bytes(import_template_workbook()), "import-template.xlsx")
+        edition = None
+        if (pk := request.GET.get("edition", "")).isdigit():
+            edition = get_object_or_404(Edition, pk=pk)
+        return _xlsx_response(
+            workbook_bytes(import_template_workbook(edition)), "import-template.xlsx"
+        )
 
 
 class ImportReportView(SpreadsheetMixin, View):
@@ -682,3 +733,40 @@ class MembershipDecisionView(ApprovalMixin, View):
             },
         )
         return redirect("applicant_approvals:index")
+
+
+# Entry form questions ---------------------------------------------------------------------------
+
+
+class QuestionFilterSet(WagtailFilterSet):
+    edition = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("edition"),
+        queryset=Edition.objects.select_related("competition"),
+    )
+
+    class Meta:
+        model = Question
+        fields = ["edition", "kind", "hidden"]
+
+
+class QuestionDeleteView(DeleteView):
+    """Deleting through the service, which refuses once the edition's first entry is submitted."""
+
+    template_name = "competition/admin/confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.is_locked:
+            context["protected_by"] = [str(QUESTION_LOCK_HELP)]
+            context["is_protected"] = True
+        return context
+
+    def delete_action(self):
+        delete_question(question=self.object)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            messages.error(self.request, _refusal(error))
+            return redirect(self.get_delete_url())

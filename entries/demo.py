@@ -13,7 +13,16 @@ from django.utils import timezone
 
 from competition.models import Category, Competition, Edition, Institution
 
-from .models import EditionCounter, Entry, EntryStatus, Membership, MembershipStatus
+from .models import (
+    Answer,
+    EditionCounter,
+    Entry,
+    EntryStatus,
+    Membership,
+    MembershipStatus,
+    Question,
+    QuestionKind,
+)
 from .text import render_description
 
 THEMES = [
@@ -174,3 +183,167 @@ def build_applicant_entries(*, user, institution_terc: str, edition: Edition) ->
         )
     counter.last_number = max(counter.last_number, 2)
     counter.save()
+
+
+# The editions' own questions ("karta zgłoszeniowa"), from what the seed articles say each
+# competition asks about: SLC about e-services and systems, "Innowacyjny Samorząd" about
+# novelty on a national scale, results and the potential to inspire others.
+SLC_QUESTIONS = [
+    {
+        "code": "e_uslugi",
+        "kind": QuestionKind.LONG_TEXT,
+        "label": "Jakie e-usługi dla mieszkańców i przedsiębiorców wprowadzono?",
+        "label_en": "Which e-services for residents and businesses were introduced?",
+        "help_text": "Wymień usługi i napisz, kto z nich korzysta.",
+        "help_text_en": "List the services and say who uses them.",
+        "required": True,
+        "max_length": 2000,
+    },
+    {
+        "code": "liczba_e_uslug",
+        "kind": QuestionKind.NUMBER,
+        "label": "Liczba e-usług dostępnych online",
+        "label_en": "Number of e-services available online",
+        "min_value": 0,
+        "max_value": 1000,
+    },
+    {
+        "code": "systemy",
+        "kind": QuestionKind.MULTIPLE_CHOICE,
+        "label": "Wdrożone systemy",
+        "label_en": "Systems implemented",
+        "choices": "elektroniczne systemy dziedzinowe\n"
+        "elektroniczne zarządzanie dokumentacją (EZD)\n"
+        "e-usługi na platformie ePUAP\n"
+        "własna platforma e-usług",
+        "choices_en": "electronic domain systems\n"
+        "electronic document management (EZD)\n"
+        "e-services on the ePUAP platform\n"
+        "own e-services platform",
+        "required": True,
+    },
+    {
+        "code": "data_uruchomienia",
+        "kind": QuestionKind.DATE,
+        "label": "Data uruchomienia e-usług",
+        "label_en": "Date the e-services went live",
+    },
+    {
+        "code": "schemat",
+        "kind": QuestionKind.FILE,
+        "label": "Schemat systemów (PDF lub obraz)",
+        "label_en": "Diagram of the systems (PDF or image)",
+    },
+    {
+        "code": "zgoda_rodo",
+        "kind": QuestionKind.CONSENT,
+        "label": "Zgadzam się na przetwarzanie danych osób kontaktowych na potrzeby konkursu.",
+        "label_en": "I agree to the processing of the contact persons' data for the competition.",
+        "required": True,
+        "for_jury": False,
+    },
+]
+IS_QUESTIONS = [
+    {
+        "code": "nowatorstwo",
+        "kind": QuestionKind.LONG_TEXT,
+        "label": "Na czym polega nowatorstwo projektu w skali kraju?",
+        "label_en": "What makes the project novel on a national scale?",
+        "required": True,
+        "max_length": 3000,
+    },
+    {
+        "code": "rezultaty",
+        "kind": QuestionKind.LONG_TEXT,
+        "label": "Jakie rezultaty osiągnięto?",
+        "label_en": "What results were achieved?",
+        "help_text": "Podaj liczby: użytkownicy, sprawy, oszczędności.",
+        "help_text_en": "Give figures: users, cases, savings.",
+        "required": True,
+        "max_length": 3000,
+    },
+    {
+        "code": "inspiracja",
+        "kind": QuestionKind.LONG_TEXT,
+        "label": "Jak rozwiązanie może zainspirować inne samorządy?",
+        "label_en": "How can the solution inspire other local governments?",
+        "max_length": 2000,
+    },
+    {
+        "code": "skala",
+        "kind": QuestionKind.CHOICE,
+        "label": "Zasięg projektu",
+        "label_en": "Reach of the project",
+        "choices": "gmina\npowiat\nwojewództwo\ncały kraj",
+        "choices_en": "municipality\ncounty\nregion\nthe whole country",
+        "required": True,
+    },
+    {
+        "code": "strona",
+        "kind": QuestionKind.URL,
+        "label": "Strona internetowa projektu",
+        "label_en": "Project website",
+    },
+    {
+        "code": "email_wdrozenie",
+        "kind": QuestionKind.EMAIL,
+        "label": "E-mail osoby odpowiedzialnej za wdrożenie",
+        "label_en": "E-mail of the person in charge of the implementation",
+        "for_jury": False,
+    },
+]
+
+
+def _questions(edition: Edition, specs: list[dict]) -> dict[str, Question]:
+    found = {}
+    for order, spec in enumerate(specs, start=1):
+        fields = {"order": order, **spec}
+        code = fields.pop("code")
+        found[code], _created = Question.objects.update_or_create(
+            edition=edition, code=code, defaults=fields
+        )
+    return found
+
+
+@transaction.atomic
+def build_questions(*, open_call: Edition) -> None:
+    """Both competitions' own questions, and answers in the demo's entries (idempotent)."""
+    slc = _questions(open_call, SLC_QUESTIONS)
+    for entry in open_call.entries.all():
+        complete = entry.status != EntryStatus.DRAFT
+        answers = {
+            "e_uslugi": "Elektroniczne Biuro Obsługi Mieszkańca: 42 formularze, płatności online "
+            "i rezerwacja wizyt; korzysta z nich co trzeci mieszkaniec."
+            if complete
+            else None,
+            "liczba_e_uslug": "42",
+            "systemy": ["elektroniczne zarządzanie dokumentacją (EZD)"]
+            + (["e-usługi na platformie ePUAP"] if complete else []),
+            "data_uruchomienia": "2025-09-01" if complete else None,
+            "zgoda_rodo": True if complete else None,
+        }
+        for code, value in answers.items():
+            if value is not None:
+                Answer.objects.update_or_create(
+                    entry=entry, question=slc[code], defaults={"value": value}
+                )
+
+    edition = Edition.objects.get(competition__slug="innowacyjny-samorzad", year=2021)
+    innovative = _questions(edition, IS_QUESTIONS)
+    if Answer.objects.filter(question__in=innovative.values()).exists():
+        return
+    rng = random.Random(396)
+    reach = ["gmina", "powiat", "województwo", "cały kraj"]
+    answers = []
+    for entry in edition.entries.all():
+        theme = entry.title.split(" — ")[0]
+        answers += [
+            Answer(
+                entry=entry,
+                question=innovative["nowatorstwo"],
+                value=f"{theme}: pierwsze takie wdrożenie w samorządzie tej wielkości w Polsce.",
+            ),
+            Answer(entry=entry, question=innovative["rezultaty"], value=entry.results),
+            Answer(entry=entry, question=innovative["skala"], value=rng.choice(reach)),
+        ]
+    Answer.objects.bulk_create(answers)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -12,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from competition.models import Category, Edition, Institution
 
-from . import services
-from .models import Entry
+from . import questions, services
+from .models import Answer, Entry, Question, QuestionKind
 from .services import EDITABLE_FIELDS
 
 
@@ -63,7 +64,16 @@ class EntryForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, edition: Edition, institutions, required: list[str], **kwargs):
+    def __init__(
+        self,
+        *args,
+        edition: Edition,
+        institutions,
+        required: list[str],
+        asked: Sequence[Question] = (),
+        answers: Mapping[int, Answer] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.edition = edition
         self.fields["category"].queryset = Category.objects.filter(edition=edition)
@@ -83,6 +93,48 @@ class EntryForm(forms.ModelForm):
         self.fields["consent_to_publish"].help_text = _(
             "We may publish the project's title, summary, description and images if it wins."
         )
+        self._add_questions(asked, answers or {})
+
+    def _add_questions(self, asked: Sequence[Question], answers: Mapping[int, Answer]) -> None:
+        """The edition's own questions after the fixed fields; every category's, each saying
+        which category it is for, since the category may change on this very form."""
+        self.questions: dict[str, Question] = {}
+        for question in asked:
+            name = questions.field_name(question)
+            field = questions.form_field(
+                question, category_name=question.category.name if question.category_id else ""
+            )
+            answer = answers.get(question.pk)
+            if question.kind == QuestionKind.FILE and questions.is_answered(question, answer):
+                kept = _("Attached: %(name)s. Choose another file to replace it.") % {
+                    "name": answer.original_name
+                }
+                field.help_text = f"{field.help_text} {kept}".strip()
+            if question.required:
+                field.label = f"{field.label} *"
+            self.fields[name] = field
+            self.initial[name] = questions.initial(question, answer)
+            self.questions[name] = question
+
+    def fixed_fields(self) -> list:
+        """The bound fields every edition asks, for the template to set apart from its own."""
+        return [self[name] for name in self.fields if name not in self.questions]
+
+    def question_fields(self) -> list:
+        return [self[name] for name in self.questions]
+
+    def entry_data(self) -> dict[str, Any]:
+        """The fixed fields' cleaned values, without category, institution and questions."""
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+    def answers(self) -> dict[Question, Any]:
+        """The questions' cleaned values, for services.create_entry / update_entry."""
+        return {question: self.cleaned_data.get(name) for name, question in self.questions.items()}
+
+    def label_of(self, name: str) -> str:
+        if name in self.questions:
+            return self.questions[name].text
+        return entry_field_label(name)
 
     def _post_clean(self) -> None:
         # Model validation runs in the service, which knows the phase and the limits.
@@ -104,7 +156,8 @@ class EntryForm(forms.ModelForm):
     def error_summary(self) -> list[tuple[str, str, str]]:
         """(input id, label, message) of each field error, for links at the top of the form."""
         return [
-            (self[name].id_for_label, entry_field_label(name), message)
+            # Radio buttons and checkboxes have no one input: link the first.
+            (self[name].id_for_label or f"{self[name].auto_id}_0", self.label_of(name), message)
             for name, messages in self.errors.items()
             if name in self.fields
             for message in messages

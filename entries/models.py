@@ -6,9 +6,11 @@ from pathlib import Path
 from uuid import uuid4
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage, storages
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from competition.fields import LimitedTextField
@@ -270,3 +272,198 @@ class EntriesExport(BackgroundJob):
 
     def __str__(self) -> str:
         return f"{self.edition} {self.status}"
+
+
+class QuestionKind(models.TextChoices):
+    SHORT_TEXT = "short_text", _("short text")
+    LONG_TEXT = "long_text", _("long text")
+    NUMBER = "number", _("number")
+    DATE = "date", _("date")
+    CHOICE = "choice", _("single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("multiple choice")
+    URL = "url", _("web address (URL)")
+    EMAIL = "email", _("e-mail address")
+    FILE = "file", _("file (PDF, PNG or JPEG)")
+    CONSENT = "consent", _("consent (a box to tick)")
+
+
+# Why the type and deletion are locked, said where the organiser edits a question.
+QUESTION_LOCK_HELP = _(
+    "Once the edition's first entry is submitted, the type cannot change and the question "
+    "cannot be deleted, so no answer is lost: hide it instead."
+)
+
+
+class Question(models.Model):
+    """A question an edition adds to its entry form ("karta zgłoszeniowa"), in two languages.
+
+    A model rather than a StreamField or Wagtail's form builder: answers point at their question
+    by a foreign key (one row per entry and question), the lock on the type is checked against
+    submitted entries, and exports read all questions of an edition in one query.
+    """
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="questions", verbose_name=_("edition")
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("category"),
+        help_text=_("Empty: the question is asked in every category of the edition."),
+    )
+    kind = models.CharField(
+        _("type"), max_length=20, choices=QuestionKind.choices, help_text=QUESTION_LOCK_HELP
+    )
+    code = models.SlugField(
+        _("column in the import sheet"),
+        max_length=40,
+        help_text=_("A short name without spaces, e.g. e_services; the import sheet's header."),
+    )
+    label = models.CharField(_("question (Polish)"), max_length=300)
+    label_en = models.CharField(_("question (English)"), max_length=300, blank=True)
+    help_text = models.CharField(_("help text (Polish)"), max_length=500, blank=True)
+    help_text_en = models.CharField(_("help text (English)"), max_length=500, blank=True)
+    required = models.BooleanField(_("required to submit"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    max_length = models.PositiveIntegerField(
+        _("character limit"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("For text: empty means 300 for a short text and 5,000 for a long one."),
+    )
+    min_value = models.DecimalField(
+        _("smallest number"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        _("largest number"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    choices = models.TextField(
+        _("options (Polish)"), blank=True, help_text=_("For a choice: one option a line.")
+    )
+    choices_en = models.TextField(
+        _("options (English)"),
+        blank=True,
+        help_text=_("The same options in the same order, one a line."),
+    )
+    for_jury = models.BooleanField(
+        _("for the jury"),
+        default=True,
+        help_text=_("Jurors see the answer, and the protocol includes it."),
+    )
+    hidden = models.BooleanField(
+        _("hidden"),
+        default=False,
+        help_text=_("Not asked any more; answers already given are kept and still shown."),
+    )
+
+    class Meta:
+        verbose_name = _("entry form question")
+        verbose_name_plural = _("entry form questions")
+        ordering = ["edition", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "code"],
+                name="question_unique_code",
+                violation_error_message=_("Another question of this edition has this column."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        question = super().from_db(db, field_names, values)
+        # The type as stored: clean() compares against it for the lock.
+        question._stored_kind = question.__dict__.get("kind")
+        return question
+
+    def _in_english(self) -> bool:
+        return (get_language() or "").startswith("en")
+
+    @property
+    def text(self) -> str:
+        """The question in the language of the request, Polish when no translation is given."""
+        return self.label_en if self._in_english() and self.label_en else self.label
+
+    @property
+    def help(self) -> str:
+        return self.help_text_en if self._in_english() and self.help_text_en else self.help_text
+
+    @property
+    def options(self) -> list[tuple[str, str]]:
+        """(stored value, label shown) of each option; answers keep the Polish option."""
+        polish = [line.strip() for line in self.choices.splitlines() if line.strip()]
+        english = [line.strip() for line in self.choices_en.splitlines() if line.strip()]
+        if self._in_english() and len(english) == len(polish):
+            return list(zip(polish, english, strict=True))
+        return [(option, option) for option in polish]
+
+    @property
+    def text_limit(self) -> int:
+        default = 5000 if self.kind == QuestionKind.LONG_TEXT else 300
+        return self.max_length or default
+
+    @property
+    def is_locked(self) -> bool:
+        """Whether an entry of the edition was ever submitted (a submission hands out a number)."""
+        return Entry.objects.filter(edition_id=self.edition_id, sequence__isnull=False).exists()
+
+    def clean(self) -> None:
+        errors = {}
+        stored_kind = getattr(self, "_stored_kind", None)
+        if self.pk and stored_kind and stored_kind != self.kind and self.is_locked:
+            errors["kind"] = _(
+                "Entries of this edition have been submitted: the type of a question cannot "
+                "change any more. Hide this question and add a new one instead."
+            )
+        if self.category_id and self.edition_id and self.category.edition_id != self.edition_id:
+            errors["category"] = _("This category belongs to another edition.")
+        if self.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE_CHOICE) and not self.options:
+            errors["choices"] = _("Give at least one option, one a line.")
+        if (
+            self.min_value is not None
+            and self.max_value is not None
+            and self.min_value > self.max_value
+        ):
+            errors["max_value"] = _("The largest number cannot be below the smallest.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def answer_file_path(instance: Answer, filename: str) -> str:
+    return f"entries/{instance.entry_id}/answers/{uuid4().hex}{Path(filename).suffix.lower()[:8]}"
+
+
+class Answer(models.Model):
+    """An entry's answer to one question: `value` holds text, a number, an ISO date, a list of
+    options or true; a file answer keeps its file in private storage like an attachment."""
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="answers", verbose_name=_("entry")
+    )
+    # PROTECT: the lock keeps questions with answers; the database says so too.
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
+    value = models.JSONField(_("answer"), null=True, blank=True)
+    file = models.FileField(
+        _("file"), upload_to=answer_file_path, storage=private_storage, blank=True
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("type"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["question__order", "question_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "question"], name="answer_unique_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.question_id}"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from competition.models import Institution
 
-from .models import Entry, EntryStatus, Membership, MembershipStatus
+from .models import Answer, Entry, EntryStatus, Membership, MembershipStatus, Question
 
 
 def approved_institutions(user) -> QuerySet[Institution]:
@@ -42,3 +42,19 @@ def active_entries_in_category(*, institution, category) -> QuerySet[Entry]:
 
 def eligible_entries(category) -> QuerySet[Entry]:
     return Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE)
+
+
+def questions_of(edition) -> QuerySet[Question]:
+    """Every question of an edition's entry form, hidden ones too, in the form's order."""
+    return Question.objects.filter(edition=edition).select_related("category")
+
+
+def questions_for_entry(entry: Entry) -> QuerySet[Question]:
+    """The questions an entry's form asks now: the edition's and its category's, not hidden."""
+    return questions_of(entry.edition_id).filter(
+        Q(category__isnull=True) | Q(category_id=entry.category_id), hidden=False
+    )
+
+
+def answers_by_question(entry: Entry) -> dict[int, Answer]:
+    return {answer.question_id: answer for answer in entry.answers.all()}

@@ -22,7 +22,9 @@ from competition.mail import render_email
 from competition.models import Category, Edition, Institution
 from competition.tasks import send_email_task
 
+from . import questions
 from .models import (
+    Answer,
     Attachment,
     EditionCounter,
     EntriesExport,
@@ -30,9 +32,16 @@ from .models import (
     EntryStatus,
     Membership,
     MembershipStatus,
+    Question,
+    QuestionKind,
     RegulationsAcceptance,
 )
-from .queries import active_entries_in_category, approved_institutions
+from .queries import (
+    active_entries_in_category,
+    answers_by_question,
+    approved_institutions,
+    questions_for_entry,
+)
 
 logger = logging.getLogger("judging.entries")
 
@@ -189,7 +198,13 @@ def _apply(entry: Entry, data: Mapping[str, Any]) -> None:
 
 @transaction.atomic
 def create_entry(
-    *, edition: Edition, category: Category, institution: Institution, by, data: Mapping[str, Any]
+    *,
+    edition: Edition,
+    category: Category,
+    institution: Institution,
+    by,
+    data: Mapping[str, Any],
+    answers: Mapping[Question, Any] | None = None,
 ) -> Entry:
     _require_member(institution, by)
     _require_call_open(edition)
@@ -201,12 +216,18 @@ def create_entry(
     entry = Entry(edition=edition, category=category, institution=institution, created_by=by)
     _apply(entry, data)
     entry.save()
+    _save_answers(entry, answers or {})
     return entry
 
 
 @transaction.atomic
 def update_entry(
-    *, entry: Entry, by, data: Mapping[str, Any], category: Category | None = None
+    *,
+    entry: Entry,
+    by,
+    data: Mapping[str, Any],
+    category: Category | None = None,
+    answers: Mapping[Question, Any] | None = None,
 ) -> Entry:
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     _require_member(entry, by)
@@ -220,16 +241,83 @@ def update_entry(
         _check_category(category=category, institution=entry.institution, entry=entry)
         entry.category = category
     _apply(entry, data)
+    _save_answers(entry, answers or {})
     if entry.status == EntryStatus.SUBMITTED:
         _require_complete(entry)
     entry.save()
     return entry
 
 
-def missing_fields(entry: Entry) -> list[str]:
-    """Names of the fields the edition requires that are still empty."""
+def _save_answers(entry: Entry, answers: Mapping[Question, Any]) -> None:
+    """Store the cleaned answers (questions.form_field), one row per question; an empty answer
+    removes its row. A file answer is None to keep the file it has, False to remove it.
+
+    Questions of another category or hidden ones are skipped: the form shows every category's
+    questions, and the entry's category decides which count.
+    """
+    if not answers:
+        return
+    asked = {question.pk: question for question in questions_for_entry(entry)}
+    existing = answers_by_question(entry)
+    for question, value in answers.items():
+        if question.pk not in asked:
+            continue
+        answer = existing.get(question.pk)
+        if question.kind == QuestionKind.FILE:
+            _save_file_answer(entry, question, answer, value)
+            continue
+        value = questions.stored(question, value)
+        if value is None:
+            if answer is not None:
+                answer.delete()
+        elif answer is None:
+            Answer.objects.create(entry=entry, question=question, value=value)
+        elif answer.value != value:
+            answer.value = value
+            answer.save(update_fields=["value"])
+
+
+def _save_file_answer(
+    entry: Entry, question: Question, answer: Answer | None, upload: UploadedFile | bool | None
+) -> None:
+    if upload is None:
+        return
+    if answer is not None and answer.file:
+        storage, name = answer.file.storage, answer.file.name
+        transaction.on_commit(lambda: storage.delete(name))
+    if upload is False:
+        if answer is not None:
+            answer.delete()
+        return
+    try:
+        mime = check_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({questions.field_name(question): error.messages}) from None
+    answer = answer or Answer(entry=entry, question=question)
+    answer.original_name = upload.name[:255]
+    answer.content_type = mime
+    answer.file.save(upload.name, upload, save=False)
+    try:
+        answer.save()
+    except Exception:
+        answer.file.delete(save=False)
+        raise
+
+
+def missing_fields(entry: Entry, *, answers: Mapping[int, Answer] | None = None) -> list[str]:
+    """Names of the fields and questions (questions.field_name) the edition requires that are
+    still empty. `answers` by question id, for an entry not saved yet (the import)."""
     required = ["title", *(entry.edition.required_entry_fields or [])]
-    return [name for name in required if getattr(entry, name) in (None, "")]
+    missing = [name for name in required if getattr(entry, name) in (None, "")]
+    if entry.category_id is None:
+        return missing
+    if answers is None:
+        answers = answers_by_question(entry) if entry.pk else {}
+    return missing + [
+        questions.field_name(question)
+        for question in questions_for_entry(entry).filter(required=True)
+        if not questions.is_answered(question, answers.get(question.pk))
+    ]
 
 
 def _require_complete(entry: Entry) -> None:
@@ -307,7 +395,35 @@ def delete_draft(*, entry: Entry, by) -> None:
         raise ValidationError(_("Only a draft that was never submitted can be deleted."))
     for attachment in entry.attachments.all():
         attachment.file.delete(save=False)
+    for answer in entry.answers.exclude(file=""):
+        answer.file.delete(save=False)
     entry.delete()
+
+
+# Entry form questions -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def delete_question(*, question: Question) -> None:
+    """Before the edition's first submission a question goes with the drafts' answers to it;
+    after it, never (models.QUESTION_LOCK_HELP): it can only be hidden."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    # Submissions take the edition's counter row: lock it so none slips in between.
+    EditionCounter.objects.select_for_update().filter(edition_id=question.edition_id).first()
+    if question.is_locked:
+        raise ValidationError(
+            _(
+                "“%(question)s” cannot be deleted: entries of this edition have been submitted, "
+                "and their answers must be kept. Hide the question instead."
+            )
+            % {"question": question.label},
+            code="question_locked",
+        )
+    for answer in question.answers.exclude(file=""):
+        storage, name = answer.file.storage, answer.file.name
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    question.answers.all().delete()
+    question.delete()
 
 
 # Attachments ----------------------------------------------------------------------------------
@@ -319,6 +435,25 @@ def _detect_type(upload: UploadedFile) -> str | None:
     upload.seek(0)
     kind = filetype.guess(head)
     return kind.mime if kind else None
+
+
+def check_upload(upload: UploadedFile) -> str:
+    """The attachment rules (size, a PDF, PNG or JPEG by content), for attachments and file
+    answers alike; the detected type."""
+    max_bytes = settings.ENTRY_MAX_ATTACHMENT_MB * 1024 * 1024
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is larger than %(mb)d MB.") % {"mb": settings.ENTRY_MAX_ATTACHMENT_MB},
+            code="too_large",
+        )
+    mime = _detect_type(upload)
+    if mime not in ALLOWED_ATTACHMENT_TYPES:
+        raise ValidationError(
+            _("“%(name)s” is not a PDF, PNG or JPEG file (its content was checked, not its name).")
+            % {"name": upload.name},
+            code="bad_type",
+        )
+    return mime
 
 
 @transaction.atomic
@@ -334,19 +469,7 @@ def add_attachment(*, entry: Entry, by, upload: UploadedFile, description: str =
             _("An entry can have at most %(limit)d attachments.") % {"limit": limit},
             code="too_many",
         )
-    max_bytes = settings.ENTRY_MAX_ATTACHMENT_MB * 1024 * 1024
-    if upload.size > max_bytes:
-        raise ValidationError(
-            _("The file is larger than %(mb)d MB.") % {"mb": settings.ENTRY_MAX_ATTACHMENT_MB},
-            code="too_large",
-        )
-    mime = _detect_type(upload)
-    if mime not in ALLOWED_ATTACHMENT_TYPES:
-        raise ValidationError(
-            _("“%(name)s” is not a PDF, PNG or JPEG file (its content was checked, not its name).")
-            % {"name": upload.name},
-            code="bad_type",
-        )
+    mime = check_upload(upload)
     if mime.startswith("image/") and not description.strip():
         raise ValidationError(
             _("Describe the image (alternative text) so everyone can understand it."),

@@ -13,7 +13,7 @@ import warnings
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -37,7 +38,9 @@ from competition.models import Category, Edition, Institution
 from competition.teryt import InstitutionKind
 from competition.workbooks import text_row
 
-from .models import Entry, EntryStatus
+from . import questions
+from .models import Answer, Entry, EntryStatus, Question, QuestionKind
+from .queries import questions_of
 from .services import EDITABLE_FIELDS, allocate_entry_number, missing_fields
 from .signals import saving_in_bulk
 
@@ -53,6 +56,7 @@ _DATE_FORMAT = "yyyy-mm-dd"
 _DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _MONEY_FORMAT = "#,##0.00"
 _INTEGER_FORMAT = "0"
+_NUMBER_FORMAT = "0.##"
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
 _SHEET_TITLE_FORBIDDEN = str.maketrans({char: " " for char in "[]:*?/\\"})
 
@@ -191,27 +195,56 @@ def export_workbook(
     by_category: dict[int, list[Entry]] = defaultdict(list)
     for entry in entries_for_export(edition):
         by_category[entry.category_id].append(entry)
+    # Every question and every answer of the edition in one query each, whatever their number.
+    asked = list(questions_of(edition))
+    answers = {
+        (answer.entry_id, answer.question_id): answer
+        for answer in Answer.objects.filter(entry__edition=edition).exclude(
+            entry__status=EntryStatus.DRAFT
+        )
+    }
     total, written = sum(len(rows) for rows in by_category.values()), 0
-    header = [column.label() for column in _EXPORT_COLUMNS] + [_("Link to the entry in the admin")]
+    fixed = [column.label() for column in _EXPORT_COLUMNS]
     taken: set[str] = set()
     categories = list(edition.categories.order_by("sort_order", "name"))
     for category in categories:
         entries = by_category.get(category.pk, [])
+        # A category's sheet has a column for each question its form asks, hidden ones too.
+        own = [q for q in asked if q.category_id in (None, category.pk)]
+        header = [*fixed, *(q.text for q in own), _("Link to the entry in the admin")]
         rows = [
             [_cell(column.value(entry)) for column in _EXPORT_COLUMNS]
+            + [questions.cell(q, answers.get((entry.pk, q.pk))) for q in own]
             + [admin_entry_url(entry, base_url=base_url)]
             for entry in entries
         ]
-        _write_export_sheet(workbook, _sheet_title(category.name, taken), header, rows)
+        _write_export_sheet(
+            workbook, _sheet_title(category.name, taken), header, rows, _question_formats(own)
+        )
         written += len(rows)
         progress(written * 100 // total if total else 100)
     if not categories:
+        header = [*fixed, _("Link to the entry in the admin")]
         _write_export_sheet(workbook, _sheet_title(_("Entries"), taken), header, [])
     return workbook
 
 
+def _question_formats(asked: Sequence[Question]) -> dict[int, str]:
+    """Number formats of the question columns, which follow the fixed ones."""
+    formats = {QuestionKind.NUMBER: _NUMBER_FORMAT, QuestionKind.DATE: _DATE_FORMAT}
+    return {
+        len(_EXPORT_COLUMNS) + index: formats[question.kind]
+        for index, question in enumerate(asked)
+        if question.kind in formats
+    }
+
+
 def _write_export_sheet(
-    workbook: Workbook, title: str, header: list[str], rows: list[list[Any]]
+    workbook: Workbook,
+    title: str,
+    header: list[str],
+    rows: list[list[Any]],
+    extra_formats: Mapping[int, str] | None = None,
 ) -> None:
     sheet = workbook.create_sheet(title)
     # A write-only sheet takes its widths and frozen header before the first row.
@@ -238,7 +271,7 @@ def _write_export_sheet(
         index: column.number_format
         for index, column in enumerate(_EXPORT_COLUMNS)
         if column.number_format
-    }
+    } | dict(extra_formats or {})
     link = len(header) - 1
     for row in rows:
         cells = text_row(sheet, row)
@@ -305,19 +338,25 @@ class ImportRefused(Exception):
         self.problems = list(problems)
 
 
-def import_template_workbook() -> Workbook:
-    """The empty sheet organisers fill in, and a second sheet explaining each column."""
+def import_template_workbook(edition: Edition | None = None) -> Workbook:
+    """The empty sheet organisers fill in, and a second sheet explaining each column; with an
+    edition, a column for each of its questions (headed by the question's code) too."""
+    asked = list(questions_of(edition).filter(hidden=False)) if edition else []
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _sheet_title(_("Entries"), set())
-    _write_table(sheet, IMPORT_COLUMNS, [])
+    _write_table(sheet, [*IMPORT_COLUMNS, *(q.code for q in asked)], [])
     notes = workbook.create_sheet(_sheet_title(_("Instructions"), {sheet.title.casefold()}))
     _write_table(
         notes,
         [_("Column"), _("Required"), _("What to write")],
         [
-            (name, _yes_no(name in REQUIRED_IMPORT_COLUMNS), _column_note(name))
-            for name in IMPORT_COLUMNS
+            *(
+                (name, _yes_no(name in REQUIRED_IMPORT_COLUMNS), _column_note(name))
+                for name in IMPORT_COLUMNS
+            ),
+            *((q.code, _yes_no(q.required), f"{q.label} ({q.get_kind_display()})") for q in asked),
+            *([] if edition else [("…", "", str(IMPORT_QUESTIONS_NOTE))]),
         ],
     )
     return workbook
@@ -339,6 +378,13 @@ def _column_note(name: str) -> str:
     if name in notes:
         return notes[name]
     return _label(Entry, name)
+
+
+IMPORT_QUESTIONS_NOTE = _lazy(
+    "Besides these columns, one column per question of the edition's entry form, headed by its "
+    "“column in the import sheet” (Entries → Entry form questions). Several options of a "
+    "multiple choice are separated by “;”."
+)
 
 
 def _normalise_header(value: Any) -> str:
@@ -506,7 +552,11 @@ def _open_sheet(workbook_file: IO[bytes]) -> list[tuple[Any, ...]]:
     return rows
 
 
-def _read_header(header: Sequence[Any]) -> tuple[dict[str, int], list[ImportProblem]]:
+def _read_header(
+    header: Sequence[Any], question_codes: Iterable[str] = ()
+) -> tuple[dict[str, int], list[ImportProblem]]:
+    """Columns by name: the fixed ones, and one per question of the edition named by its code."""
+    known = {*IMPORT_COLUMNS, *question_codes}
     columns: dict[str, int] = {}
     problems = []
     for index, value in enumerate(header):
@@ -514,7 +564,7 @@ def _read_header(header: Sequence[Any]) -> tuple[dict[str, int], list[ImportProb
             continue
         name = _normalise_header(value)
         letter = get_column_letter(index + 1)
-        if name not in IMPORT_COLUMNS:
+        if name not in known:
             problems.append(
                 ImportProblem(
                     1, letter, str(value), _("Unknown column; use the names from the template.")
@@ -536,6 +586,8 @@ class _Row:
     cells: dict[str, Any]
     letters: dict[str, str]
     problems: list[ImportProblem]
+    # The row's answers by question id, checked, for the entry once it is saved.
+    answers: dict[int, Answer] = field(default_factory=dict)
 
     def value(self, name: str) -> Any:
         return self.cells.get(name)
@@ -567,6 +619,7 @@ def _build_entry(
     categories: Mapping[str, Category],
     by_terc: Mapping[str, Institution],
     by_name: Mapping[str, list[Institution]],
+    asked: Mapping[str, Question],
     by,
 ) -> Entry:
     entry = Entry(edition=edition, created_by=by, status=EntryStatus.SUBMITTED)
@@ -634,11 +687,37 @@ def _build_entry(
     if entry.implementation_start and entry.implementation_end:
         if entry.implementation_end < entry.implementation_start:
             row.problem("implementation_end", _("The end cannot come before the start."))
+    _read_answers(row, entry, asked)
     already_reported = {problem.field for problem in row.problems}
-    for name in missing_fields(entry):
+    codes = {questions.field_name(question): code for code, question in asked.items()}
+    for name in missing_fields(entry, answers=row.answers):
+        name = codes.get(name, name)
         if name not in already_reported:
             row.problem(name, _("This edition requires this field."))
     return entry
+
+
+def _read_answers(row: _Row, entry: Entry, asked: Mapping[str, Question]) -> None:
+    """The row's answers to the questions with a column, through the site form's own fields."""
+    for code, question in asked.items():
+        raw = row.value(code)
+        if _is_blank(raw):
+            continue
+        if question.category_id and question.category_id != entry.category_id:
+            row.problem(
+                code,
+                _("“%(question)s” is asked only in the category “%(category)s”.")
+                % {"question": question.label, "category": question.category.name},
+            )
+            continue
+        try:
+            value = questions.from_cell(question, raw)
+        except ValidationError as error:
+            for message in error.messages:
+                row.problem(code, f"{question.label}: {message}")
+            continue
+        if value is not None:
+            row.answers[question.pk] = Answer(question=question, value=value)
 
 
 def _check_limits(rows_and_entries: Sequence[tuple[_Row, Entry]], edition: Edition) -> None:
@@ -693,7 +772,8 @@ def import_entries(*, edition: Edition, workbook_file: IO[bytes], by) -> list[En
     sheet_rows = _open_sheet(workbook_file)
     if not sheet_rows:
         raise ValidationError(_("The sheet is empty."), code="empty")
-    columns, problems = _read_header(sheet_rows[0])
+    asked = {question.code: question for question in questions_of(edition).filter(hidden=False)}
+    columns, problems = _read_header(sheet_rows[0], asked)
     if problems:
         raise ImportRefused(problems)
     letters = {name: get_column_letter(index + 1) for name, index in columns.items()}
@@ -729,6 +809,7 @@ def import_entries(*, edition: Edition, workbook_file: IO[bytes], by) -> list[En
                     categories=categories,
                     by_terc=by_terc,
                     by_name=by_name,
+                    asked=asked,
                     by=by,
                 ),
             )
@@ -742,11 +823,14 @@ def import_entries(*, edition: Edition, workbook_file: IO[bytes], by) -> list[En
         entries = []
         # Work that follows an entry's save (automatic conflicts) runs once for the batch.
         with saving_in_bulk():
-            for _row, entry in planned:
+            for row, entry in planned:
                 entry.sequence, entry.number = allocate_entry_number(edition)
                 entry.submitted_at = now
                 entry.save()
+                for answer in row.answers.values():
+                    answer.entry = entry
                 entries.append(entry)
+            Answer.objects.bulk_create([a for row, _entry in planned for a in row.answers.values()])
     return entries
 
 

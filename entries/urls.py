@@ -27,4 +27,5 @@ urlpatterns = [
         views.attachment_delete,
         name="attachment_delete",
     ),
+    path("<int:pk>/odpowiedzi/<int:answer_pk>/", views.answer_download, name="answer_download"),
 ]

@@ -18,7 +18,7 @@ from competition.lifecycle import Action
 from competition.models import Edition, Institution
 from scoring import permissions
 
-from . import services
+from . import questions, services
 from .forms import (
     AttachmentForm,
     EntryForm,
@@ -26,8 +26,14 @@ from .forms import (
     InstitutionSearchForm,
     entry_field_label,
 )
-from .models import Attachment, Entry, EntryStatus
-from .queries import approved_institutions, entries_for_applicant, memberships_of
+from .models import Answer, Attachment, Entry, EntryStatus
+from .queries import (
+    answers_by_question,
+    approved_institutions,
+    entries_for_applicant,
+    memberships_of,
+    questions_of,
+)
 
 EDITABLE_STATUSES = (EntryStatus.DRAFT, EntryStatus.SUBMITTED)
 # On the edit form's address: show "required to submit" beside each field still empty.
@@ -55,10 +61,24 @@ def _apply_errors(form, error: ValidationError) -> None:
 def _missing(entry: Entry) -> list[tuple[str, str]]:
     """(link to the field on the edit form, label) of each field submitting still needs."""
     edit_url = reverse("entries:edit", args=[entry.pk])
-    return [
-        (f"{edit_url}?{MISSING_PARAM}=1#id_{name}", entry_field_label(name))
-        for name in services.missing_fields(entry)
-    ]
+    names = services.missing_fields(entry)
+    asked = {questions.field_name(q): q for q in _asked(entry.edition)} if names else {}
+    missing = []
+    for name in names:
+        question = asked.get(name)
+        anchor = f"id_{name}_0" if question and question.kind in questions.CHOICE_KINDS else ""
+        missing.append(
+            (
+                f"{edit_url}?{MISSING_PARAM}=1#{anchor or f'id_{name}'}",
+                question.text if question else entry_field_label(name),
+            )
+        )
+    return missing
+
+
+def _asked(edition: Edition) -> list:
+    """The questions the entry form shows (every category's; the service keeps the right ones)."""
+    return list(questions_of(edition).filter(hidden=False))
 
 
 def _open_editions():
@@ -140,19 +160,21 @@ def entry_create(request: HttpRequest, edition_pk: int) -> HttpResponse:
         return redirect("entries:dashboard")
     form = EntryForm(
         request.POST or None,
+        request.FILES or None,
         edition=edition,
         institutions=institutions,
         required=edition.required_entry_fields,
+        asked=_asked(edition),
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
         try:
             entry = services.create_entry(
                 edition=edition,
-                category=data.pop("category"),
-                institution=data.pop("institution"),
+                category=form.cleaned_data["category"],
+                institution=form.cleaned_data["institution"],
                 by=request.user,
-                data=data,
+                data=form.entry_data(),
+                answers=form.answers(),
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -174,6 +196,12 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "entry": entry,
             "attachments": entry.attachments.all(),
+            "answers": questions.answer_rows(
+                entry,
+                file_url=lambda answer: reverse(
+                    "entries:answer_download", args=[entry.pk, answer.pk]
+                ),
+            ),
             "missing": _missing(entry),
             "can_change": can_change,
             "attachment_form": AttachmentForm(),
@@ -186,16 +214,22 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_applicant(request, pk)
     form = EntryForm(
         request.POST or None,
+        request.FILES or None,
         instance=entry,
         edition=entry.edition,
         institutions=approved_institutions(request.user),
         required=entry.edition.required_entry_fields,
+        asked=_asked(entry.edition),
+        answers=answers_by_question(entry),
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
         try:
             services.update_entry(
-                entry=entry, by=request.user, category=data.pop("category"), data=data
+                entry=entry,
+                by=request.user,
+                category=form.cleaned_data["category"],
+                data=form.entry_data(),
+                answers=form.answers(),
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -299,7 +333,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     return redirect("entries:detail", pk=entry.pk)
 
 
-def can_download_attachment(user, attachment: Attachment) -> bool:
+def can_download_attachment(user, attachment: Attachment | Answer) -> bool:
     """Members of the entry's institution and organisers; jurors are added by the jury."""
     if not user.is_authenticated:
         return False
@@ -318,7 +352,18 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     return attachment_response(attachment)
 
 
-def attachment_response(attachment: Attachment) -> FileResponse:
+@login_required
+def answer_download(request: HttpRequest, pk: int, answer_pk: int) -> FileResponse:
+    """A file answer, to the same people as the entry's attachments."""
+    answer = get_object_or_404(
+        Answer.objects.select_related("entry").exclude(file=""), pk=answer_pk, entry_id=pk
+    )
+    if not can_download_attachment(request.user, answer):
+        raise Http404
+    return attachment_response(answer)
+
+
+def attachment_response(attachment: Attachment | Answer) -> FileResponse:
     """The file itself, after the caller has checked permission: PDFs download, images show."""
     response = FileResponse(
         attachment.file.open("rb"),

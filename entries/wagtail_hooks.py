@@ -10,16 +10,17 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import DateColumn
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms import nouns
+from cms.admin_display import ValueColumn
 from cms.admin_scope import TeamScopedChooserViewSet, TeamScopedViewSet
 from cms.nouns import DeclinedViewSet
 from competition.models import Duty
 
 from . import admin_views
-from .models import Entry
+from .models import Entry, Question
 from .services import EDITABLE_FIELDS
 
 
@@ -111,6 +112,7 @@ class EntryViewSet(TeamScopedViewSet, DeclinedViewSet, SnippetViewSet):
                 admin_views.AttachmentDownloadView.as_view(),
                 name="attachment",
             ),
+            path("answers/<int:pk>/", admin_views.AnswerFileView.as_view(), name="answer_file"),
         ]
 
 
@@ -170,12 +172,61 @@ class ApprovalViewSet(ViewSet):
         ]
 
 
+class QuestionViewSet(TeamScopedViewSet, DeclinedViewSet, ModelViewSet):
+    """The questions each edition adds to its entry form, filtered by edition like criteria;
+    set up by the teams of the edition's competition."""
+
+    team_duties = {
+        "add": Duty.SET_UP,
+        "change": Duty.SET_UP,
+        "delete": Duty.SET_UP,
+    }
+    noun = nouns.QUESTION
+    model = Question
+    icon = "form"
+    menu_label = _("Entry form questions")
+    delete_view_class = admin_views.QuestionDeleteView
+    list_display = [
+        "label",
+        "edition",
+        "category",
+        "kind",
+        ValueColumn("required", label=_("required to submit"), sort_key="required"),
+        ValueColumn("for_jury", label=_("for the jury"), sort_key="for_jury"),
+        ValueColumn("hidden", label=_("hidden"), sort_key="hidden"),
+    ]
+    filterset_class = admin_views.QuestionFilterSet
+    search_fields = ["label", "label_en"]
+    search_backend_name = None
+    ordering = ["edition", "order", "pk"]
+    panels = [
+        FieldPanel("edition"),
+        FieldPanel("category"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("code"), FieldPanel("order")]),
+        FieldRowPanel([FieldPanel("label"), FieldPanel("label_en")]),
+        FieldRowPanel([FieldPanel("help_text"), FieldPanel("help_text_en")]),
+        FieldRowPanel([FieldPanel("required"), FieldPanel("for_jury"), FieldPanel("hidden")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("max_length"),
+                FieldRowPanel([FieldPanel("min_value"), FieldPanel("max_value")]),
+                FieldRowPanel([FieldPanel("choices"), FieldPanel("choices_en")]),
+            ],
+            heading=_("Limits and options"),
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return Question.objects.select_related("edition__competition", "category")
+
+
 class EntriesGroup(ModelViewSetGroup):
     menu_label = _("Entries")
     menu_icon = "form"
     menu_order = 210
     items = (
         EntryViewSet(),
+        QuestionViewSet("entry_questions"),
         EntrySpreadsheetViewSet(),
         ApprovalViewSet(),
     )

@@ -137,6 +137,8 @@ _COMPETITION_PATHS = {
     "competition.award": "category__edition__competition",
     "entries.entry": "edition__competition",
     "entries.attachment": "entry__edition__competition",
+    "entries.question": "edition__competition",
+    "entries.answer": "entry__edition__competition",
     "entries.entriesexport": "edition__competition",
     "scoring.recusal": "entry__edition__competition",
     "scoring.scoresheet": "entry__edition__competition",

@@ -20,6 +20,7 @@ urlpatterns = [
     path(
         "zgloszenie/<int:pk>/zalaczniki/<int:attachment_pk>/", views.attachment, name="attachment"
     ),
+    path("zgloszenie/<int:pk>/odpowiedzi/<int:answer_pk>/", views.answer_file, name="answer_file"),
     path("wyniki/kategoria/<int:pk>/", results_views.category_results, name="results"),
     path("wyniki/kategoria/<int:pk>/remis/", results_views.break_tie, name="break_tie"),
     path("wyniki/kategoria/<int:pk>/zatwierdz/", results_views.confirm, name="confirm_awards"),

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -15,7 +16,8 @@ from django.views.decorators.http import require_POST
 from competition import lifecycle
 from competition.lifecycle import Action
 from competition.models import Category, Duty
-from entries.models import Attachment, Entry, EntryStatus
+from entries.models import Answer, Attachment, Entry, EntryStatus
+from entries.questions import answer_rows
 from entries.views import attachment_response
 
 from . import permissions, services
@@ -180,6 +182,14 @@ def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "recusal_form": RecusalForm(),
             "can": lifecycle.verdicts(entry.edition),
             "attachments": entry.attachments.all(),
+            # What the organiser marked for the jury; nothing of it for a recused juror.
+            "answers": []
+            if recusal
+            else answer_rows(
+                entry,
+                for_jury=True,
+                file_url=lambda answer: reverse("scoring:answer_file", args=[entry.pk, answer.pk]),
+            ),
         },
     )
 
@@ -209,6 +219,17 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileRespons
     if services.active_recusal(juror=request.user, entry=entry):
         raise Http404
     return attachment_response(get_object_or_404(Attachment, pk=attachment_pk, entry=entry))
+
+
+@login_required
+def answer_file(request: HttpRequest, pk: int, answer_pk: int) -> FileResponse:
+    entry = _get_entry_for_juror(request, pk)
+    if services.active_recusal(juror=request.user, entry=entry):
+        raise Http404
+    answer = get_object_or_404(
+        Answer.objects.exclude(file=""), pk=answer_pk, entry=entry, question__for_jury=True
+    )
+    return attachment_response(answer)
 
 
 def _get_category_for_chair(request: HttpRequest, pk: int) -> Category:

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from entries.models import DESCRIPTION_MAX_LENGTH, Entry
-from tests.factories import EntryFactory
+from entries.models import DESCRIPTION_MAX_LENGTH, Entry, Question
+from tests.factories import EntryFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +49,42 @@ def test_users_count_is_named_number_of_users_in_polish():
         label = str(Entry._meta.get_field("users_count").verbose_name)
 
     assert label == "liczba użytkowników"
+
+
+def test_question_type_change_refused_after_first_submission():
+    question = QuestionFactory(kind="short_text")
+    EntryFactory(category__edition=question.edition, status="submitted", sequence=1, number="X-1")
+    question = Question.objects.get(pk=question.pk)
+    question.kind = "long_text"
+
+    with pytest.raises(ValidationError) as excinfo:
+        question.full_clean()
+
+    assert "kind" in excinfo.value.message_dict
+
+
+def test_question_type_change_allowed_before_any_submission():
+    question = QuestionFactory(kind="short_text")
+    EntryFactory(category__edition=question.edition)
+    question = Question.objects.get(pk=question.pk)
+    question.kind = "long_text"
+
+    question.full_clean()
+
+
+def test_question_hidden_after_first_submission_is_allowed():
+    question = QuestionFactory()
+    EntryFactory(category__edition=question.edition, status="submitted", sequence=1, number="X-1")
+    question = Question.objects.get(pk=question.pk)
+    question.hidden = True
+
+    question.full_clean()
+
+
+def test_question_choice_without_options_refused():
+    question = QuestionFactory.build(kind="choice", choices="")
+
+    with pytest.raises(ValidationError) as excinfo:
+        question.clean()
+
+    assert "choices" in excinfo.value.message_dict

@@ -13,10 +13,24 @@ from django.db import connection
 
 from competition.models import Institution
 from entries import services
-from entries.models import Entry, EntryStatus, Membership, MembershipStatus
+from entries.models import (
+    Entry,
+    EntryStatus,
+    Membership,
+    MembershipStatus,
+    Question,
+    private_storage,
+)
 from tests.conftest import run_in_parallel
 from tests.entries.conftest import AFTER_DEADLINE
-from tests.factories import CategoryFactory, EntryFactory, InstitutionFactory, UserFactory
+from tests.factories import (
+    AnswerFactory,
+    CategoryFactory,
+    EntryFactory,
+    InstitutionFactory,
+    QuestionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -354,3 +368,121 @@ def test_parallel_registrations_of_one_terc_give_one_institution_and_form_errors
     assert len(refused) == 9
     assert all(list(o.message_dict) == ["terc"] for o in refused)
     assert Institution.objects.filter(terc="1408042").count() == 1
+
+
+# Entry form questions -------------------------------------------------------------------------
+
+
+def test_create_entry_keeps_partial_answers_of_a_draft(member, category, during_call):
+    asked = QuestionFactory(edition=category.edition, required=True)
+    other = QuestionFactory(edition=category.edition, kind="number")
+
+    entry = services.create_entry(
+        edition=category.edition,
+        category=category,
+        institution=institution_of(member),
+        by=member,
+        data={"title": "Portal"},
+        answers={asked: "ePUAP", other: None},
+    )
+
+    assert {a.question_id: a.value for a in entry.answers.all()} == {asked.pk: "ePUAP"}
+
+
+def test_update_entry_removes_an_emptied_answer(member, category, during_call):
+    question = QuestionFactory(edition=category.edition)
+    entry = new_entry(member, category)
+    services.update_entry(entry=entry, by=member, data={}, answers={question: "ePUAP"})
+
+    services.update_entry(entry=entry, by=member, data={}, answers={question: ""})
+
+    assert not entry.answers.exists()
+
+
+def test_update_entry_skips_questions_of_another_category(member, category, during_call):
+    elsewhere = QuestionFactory(
+        edition=category.edition, category=CategoryFactory(edition=category.edition)
+    )
+    entry = new_entry(member, category)
+
+    services.update_entry(entry=entry, by=member, data={}, answers={elsewhere: "tak"})
+
+    assert not entry.answers.exists()
+
+
+def test_submit_entry_refuses_missing_required_answer_naming_the_question(
+    member, category, during_call
+):
+    question = QuestionFactory(edition=category.edition, required=True)
+    QuestionFactory(edition=category.edition, required=True, hidden=True)
+    entry = EntryFactory(category=category, institution=institution_of(member))
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.submit_entry(entry=entry, by=member)
+
+    assert list(excinfo.value.message_dict) == [f"question_{question.pk}"]
+    assert services.is_incomplete(excinfo.value)
+    assert Entry.objects.get(pk=entry.pk).status == EntryStatus.DRAFT
+
+
+def test_submit_entry_accepts_required_consent_once_ticked(member, category, during_call):
+    consent = QuestionFactory(edition=category.edition, kind="consent", required=True)
+    entry = EntryFactory(category=category, institution=institution_of(member))
+    services.update_entry(entry=entry, by=member, data={}, answers={consent: True})
+
+    submitted = services.submit_entry(entry=entry, by=member)
+
+    assert submitted.status == EntryStatus.SUBMITTED
+
+
+def test_update_entry_stores_file_answer_in_private_storage(member, category, during_call):
+    question = QuestionFactory(edition=category.edition, kind="file")
+    entry = new_entry(member, category)
+
+    services.update_entry(
+        entry=entry,
+        by=member,
+        data={},
+        answers={question: SimpleUploadedFile("plan.pdf", PDF)},
+    )
+
+    answer = entry.answers.get()
+    assert (answer.original_name, answer.content_type) == ("plan.pdf", "application/pdf")
+    assert answer.file.storage is private_storage()
+    with answer.file.open("rb") as stored:
+        assert stored.read() == PDF
+
+
+def test_update_entry_refuses_file_answer_that_is_not_a_pdf(member, category, during_call):
+    question = QuestionFactory(edition=category.edition, kind="file")
+    entry = new_entry(member, category)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.update_entry(
+            entry=entry,
+            by=member,
+            data={"title": "Zmieniony"},
+            answers={question: SimpleUploadedFile("plan.pdf", b"<html>")},
+        )
+
+    assert list(excinfo.value.message_dict) == [f"question_{question.pk}"]
+    assert Entry.objects.get(pk=entry.pk).title == "Portal mieszkańca"
+    assert not entry.answers.exists()
+
+
+def test_delete_question_removes_drafts_answers_before_any_submission():
+    answer = AnswerFactory()
+
+    services.delete_question(question=answer.question)
+
+    assert not Question.objects.exists()
+
+
+def test_delete_question_refused_after_first_submission():
+    answer = AnswerFactory(entry__status="submitted", entry__sequence=1, entry__number="X-1")
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.delete_question(question=answer.question)
+
+    assert excinfo.value.code == "question_locked"
+    assert Question.objects.filter(pk=answer.question_id).exists()

@@ -36,10 +36,12 @@ from scoring import permissions
 from scoring.models import JurorProfile, Recusal, RecusalKind
 from tests.factories import (
     BASE,
+    AnswerFactory,
     CategoryFactory,
     EditionFactory,
     EntryFactory,
     InstitutionFactory,
+    QuestionFactory,
     UserFactory,
 )
 
@@ -669,3 +671,113 @@ def test_import_conflict_queries_do_not_grow_with_the_rows(edition, organiser, f
 
     assert Recusal.objects.count() == 25
     assert for_one == for_fifty <= 4
+
+
+# The edition's own questions --------------------------------------------------------------------
+
+
+def test_export_has_a_column_per_question_of_the_category(edition, exported):
+    first, second, _third = exported
+    everywhere = QuestionFactory(edition=edition, kind="number", label="Liczba e-usług")
+    spatial_only = QuestionFactory(
+        edition=edition, category=first.category, kind="date", label="Data wdrożenia"
+    )
+    AnswerFactory(entry=first, question=everywhere, value="12")
+    AnswerFactory(entry=first, question=spatial_only, value="2025-03-31")
+    AnswerFactory(entry=second, question=everywhere, value="3.5")
+
+    workbook = read_back(workbook_bytes(export_workbook(edition, base_url=BASE_URL)))
+
+    spatial, services = workbook.worksheets
+    spatial_header = [cell.value for cell in spatial[1]]
+    services_header = [cell.value for cell in services[1]]
+    assert spatial_header[-3:] == ["Liczba e-usług", "Data wdrożenia", spatial_header[-1]]
+    assert "Data wdrożenia" not in services_header
+    assert [cell.value for cell in spatial[2]][-3:-1] == [12, dt.datetime(2025, 3, 31)]
+    assert [cell.value for cell in services[2]][-2] == 3.5
+    assert [cell.value for cell in services[3]][-2] is None
+
+
+def exported_queries(edition) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        workbook = export_workbook(edition, base_url=BASE_URL)
+    workbook_bytes(workbook)  # a write-only workbook must be saved, or it warns when collected
+    return len(queries)
+
+
+def test_export_queries_flat_in_questions_and_entries(edition, exported):
+    QuestionFactory(edition=edition)
+    AnswerFactory(entry=exported[0], question__edition=edition)
+    one = exported_queries(edition)
+    category = exported[1].category
+    for n in range(4, 10):
+        entry = EntryFactory(
+            category=category, status=EntryStatus.SUBMITTED, sequence=n, number=f"SLC-2026-{n:03d}"
+        )
+        for kind in ("short_text", "number", "date"):
+            AnswerFactory(entry=entry, question__kind=kind, question__category=category, value=None)
+
+    many = exported_queries(edition)
+
+    assert many == one
+
+
+def test_import_reads_one_column_per_question_and_export_writes_it_back(
+    edition, organiser, formal_check
+):
+    category = CategoryFactory(edition=edition, name="Ponad codzienność")
+    institution = InstitutionFactory(terc="1408011")
+    systems = QuestionFactory(
+        edition=edition, code="systemy", kind="multiple_choice", choices="ePUAP\nSEKAP\nwłasny"
+    )
+    count = QuestionFactory(edition=edition, code="e_uslugi", kind="number", required=True)
+    header = [*IMPORT_COLUMNS, "systemy", "e_uslugi"]
+    row = paper_entry(category, institution, systemy="ePUAP; własny", e_uslugi=14)
+
+    (entry,) = import_entries(edition=edition, workbook_file=upload([row], header), by=organiser)
+    sheet = read_back(workbook_bytes(export_workbook(edition, base_url=BASE_URL))).worksheets[0]
+
+    assert {a.question_id: a.value for a in entry.answers.all()} == {
+        systems.pk: ["ePUAP", "własny"],
+        count.pk: "14",
+    }
+    assert [cell.value for cell in sheet[2]][-3:-1] == ["ePUAP; własny", 14]
+
+
+def test_import_refuses_bad_or_missing_answers_by_row_and_writes_nothing(
+    edition, organiser, formal_check
+):
+    category = CategoryFactory(edition=edition)
+    institution = InstitutionFactory(terc="1408011")
+    QuestionFactory(edition=edition, code="e_uslugi", kind="number", max_value=100, label="Ile?")
+    QuestionFactory(edition=edition, code="zgoda", kind="consent", required=True)
+    header = [*IMPORT_COLUMNS, "e_uslugi", "zgoda"]
+    rows = [
+        paper_entry(category, institution, e_uslugi="dużo", zgoda="tak"),
+        paper_entry(category, InstitutionFactory(terc="1408021"), e_uslugi=500, zgoda="nie"),
+    ]
+
+    with pytest.raises(ImportRefused) as excinfo:
+        import_entries(edition=edition, workbook_file=upload(rows, header), by=organiser)
+
+    problems = [(p.row, p.column, p.field) for p in excinfo.value.problems]
+    assert problems == [
+        (2, "R", "e_uslugi"),
+        (3, "R", "e_uslugi"),
+        (3, "S", "zgoda"),
+    ]
+    assert excinfo.value.problems[0].message.startswith("Ile?: ")
+    assert not Entry.objects.exists()
+
+
+def test_import_template_of_an_edition_has_a_column_per_question(edition):
+    QuestionFactory(edition=edition, code="e_uslugi", label="Jakie e-usługi?", required=True)
+    QuestionFactory(edition=edition, code="stare", hidden=True)
+
+    workbook = read_back(workbook_bytes(import_template_workbook(edition)))
+
+    header = [cell.value for cell in workbook.worksheets[0][1]]
+    notes = list(workbook.worksheets[1].iter_rows(min_row=2, values_only=True))
+    assert header == [*IMPORT_COLUMNS, "e_uslugi"]
+    assert notes[-1][:2] == ("e_uslugi", "tak")
+    assert notes[-1][2].startswith("Jakie e-usługi?")

@@ -16,7 +16,13 @@ from entries.models import Entry, EntryStatus, Membership
 from tests.conftest import close_response
 from tests.entries.conftest import AFTER_DEADLINE
 from tests.entries.test_services import PDF
-from tests.factories import EntryFactory, InstitutionFactory, UserFactory
+from tests.factories import (
+    AnswerFactory,
+    EntryFactory,
+    InstitutionFactory,
+    QuestionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -465,3 +471,115 @@ def test_entry_edit_with_a_100_kb_description_is_refused_quickly(
     assert "co najwyżej 20000 znaków" in response.content.decode()
     entry.refresh_from_db()
     assert "[[[" not in entry.description
+
+
+# The edition's own questions --------------------------------------------------------------------
+
+
+def form_data(entry, **answers):
+    return {"category": entry.category.pk, "title": entry.title, **answers}
+
+
+def test_entry_form_saves_draft_answers_and_shows_them_again(client, member, entry, during_call):
+    question = QuestionFactory(edition=entry.edition, label="Jakie e-usługi?", required=True)
+    systems = QuestionFactory(
+        edition=entry.edition, kind="multiple_choice", choices="ePUAP\nSEKAP\nwłasny"
+    )
+    client.force_login(member)
+    url = reverse("entries:edit", args=[entry.pk])
+
+    response = client.post(url, form_data(entry, **{f"question_{systems.pk}": ["ePUAP", "własny"]}))
+    again = client.get(url)
+
+    assert response.status_code == 302
+    assert {a.question_id: a.value for a in entry.answers.all()} == {
+        systems.pk: ["ePUAP", "własny"]
+    }
+    body = again.content.decode()
+    assert "Jakie e-usługi? *" in body
+    assert f'name="question_{systems.pk}" value="ePUAP"' in body
+    assert question.pk  # asked, not answered: a draft may leave it
+
+
+def test_entry_form_refuses_text_too_long_naming_the_question(client, member, entry, during_call):
+    question = QuestionFactory(
+        edition=entry.edition, kind="long_text", max_length=10, label="Rezultaty projektu"
+    )
+    client.force_login(member)
+
+    response = client.post(
+        reverse("entries:edit", args=[entry.pk]),
+        form_data(entry, **{f"question_{question.pk}": "x" * 11}),
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'<a href="#id_question_{question.pk}">Rezultaty projektu</a>:' in body
+    assert not entry.answers.exists()
+
+
+def test_submit_without_required_answer_names_the_question_and_links_it(
+    client, member, entry, during_call
+):
+    question = QuestionFactory(
+        edition=entry.edition, kind="choice", choices="tak\nnie", label="Czy w chmurze?"
+    )
+    question.required = True
+    question.save()
+    client.force_login(member)
+    detail = client.get(reverse("entries:detail", args=[entry.pk]))
+
+    response = client.post(reverse("entries:submit", args=[entry.pk]))
+    form = client.get(response["Location"])
+
+    edit = reverse("entries:edit", args=[entry.pk])
+    assert f'<a href="{edit}?missing=1#id_question_{question.pk}_0">Czy w chmurze?</a>' in (
+        detail.content.decode()
+    )
+    assert response["Location"] == f"{edit}?missing=1"
+    assert (
+        f'<a href="#id_question_{question.pk}_0">Czy w chmurze?</a>: To pole jest wymagane'
+        in form.content.decode()
+    )
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.DRAFT
+
+
+def test_entry_form_file_answer_is_stored_and_downloaded_by_the_applicant(
+    client, member, entry, during_call, outsider
+):
+    question = QuestionFactory(edition=entry.edition, kind="file", label="Plan wdrożenia")
+    client.force_login(member)
+
+    client.post(
+        reverse("entries:edit", args=[entry.pk]),
+        form_data(entry, **{f"question_{question.pk}": SimpleUploadedFile("plan.pdf", PDF)}),
+    )
+    answer = entry.answers.get()
+    url = reverse("entries:answer_download", args=[entry.pk, answer.pk])
+    own = client.get(url)
+    client.force_login(outsider)
+    other = client.get(url)
+
+    assert own.status_code == 200
+    assert b"".join(own.streaming_content) == PDF
+    close_response(own)
+    assert other.status_code == 404
+
+
+def test_entry_detail_queries_flat_in_questions(
+    client, member, entry, during_call, django_assert_num_queries
+):
+    QuestionFactory(edition=entry.edition)
+    client.force_login(member)
+    url = reverse("entries:detail", args=[entry.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for kind in ("number", "date", "email", "url", "consent"):
+        AnswerFactory(entry=entry, question__kind=kind, value=None)
+
+    with django_assert_num_queries(len(one)):
+        response = client.get(url)
+
+    assert response.status_code == 200

@@ -26,6 +26,7 @@ from entries.models import (
     EntryStatus,
     Membership,
     MembershipStatus,
+    Question,
 )
 from entries.services import register_institution
 from scoring import permissions
@@ -33,10 +34,12 @@ from scoring.models import JurorProfile, Recusal, RecusalKind
 from tests.conftest import close_response
 from tests.factories import (
     BASE,
+    AnswerFactory,
     CategoryFactory,
     EntryFactory,
     InstitutionFactory,
     MembershipFactory,
+    QuestionFactory,
     UserFactory,
 )
 
@@ -710,3 +713,105 @@ def test_bulk_formal_check_applies_conflicts_once_for_the_batch(
     }
     # one pass for the three entries: their recusals are read once, not once per entry
     assert sum('FROM "scoring_recusal"' in q["sql"] for q in queries) == 1
+
+
+# Entry form questions ----------------------------------------------------------------------------
+
+
+def question_form(question, **changes) -> dict:
+    data = {
+        "edition": question.edition_id,
+        "category": "",
+        "kind": question.kind,
+        "code": question.code,
+        "order": question.order,
+        "label": question.label,
+        "label_en": question.label_en,
+        "help_text": "",
+        "help_text_en": "",
+        "required": "",
+        "for_jury": "on",
+        "hidden": "",
+        "max_length": "",
+        "min_value": "",
+        "max_value": "",
+        "choices": "",
+        "choices_en": "",
+    }
+    return {**data, **changes}
+
+
+def test_question_edit_refuses_a_new_type_after_the_first_submission(client, organiser):
+    question = QuestionFactory()
+    EntryFactory(category__edition=question.edition, status="submitted", sequence=1, number="X-1")
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("entry_questions:edit", args=[question.pk]),
+        question_form(question, kind="long_text"),
+    )
+
+    assert response.status_code == 200
+    assert "the type of a question cannot change any more" in response.content.decode()
+    question.refresh_from_db()
+    assert question.kind == "short_text"
+
+
+def test_question_edit_hides_a_locked_question(client, organiser):
+    question = QuestionFactory()
+    EntryFactory(category__edition=question.edition, status="submitted", sequence=1, number="X-1")
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("entry_questions:edit", args=[question.pk]), question_form(question, hidden="on")
+    )
+
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.hidden
+
+
+def test_question_delete_is_refused_after_the_first_submission(client, organiser):
+    question = QuestionFactory()
+    EntryFactory(category__edition=question.edition, status="submitted", sequence=1, number="X-1")
+    client.force_login(organiser)
+    url = reverse("entry_questions:delete", args=[question.pk])
+
+    page = client.get(url)
+    response = client.post(url)
+
+    assert "cannot be deleted, so no answer is lost" in page.content.decode()
+    assert response.status_code == 302
+    assert Question.objects.filter(pk=question.pk).exists()
+    assert "Hide the question instead" in str(next(iter(get_messages(response.wsgi_request))))
+
+
+def test_question_delete_before_any_submission(client, organiser):
+    question = QuestionFactory()
+    client.force_login(organiser)
+
+    response = client.post(reverse("entry_questions:delete", args=[question.pk]))
+
+    assert response.status_code == 302
+    assert not Question.objects.exists()
+
+
+def test_question_admin_is_closed_to_jurors(client):
+    question = QuestionFactory()
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("entry_questions:edit", args=[question.pk]))
+
+    assert response.status_code == 302
+
+
+def test_inspect_shows_every_answer_and_marks_those_not_for_the_jury(client, organiser):
+    answer = AnswerFactory(question__label="Numer faktury", question__for_jury=False, value="FV/1")
+    client.force_login(organiser)
+
+    response = client.get(reverse("entries_admin:inspect", args=[answer.entry_id]))
+
+    body = response.content.decode()
+    assert "Numer faktury" in body
+    assert "FV/1" in body
+    assert "not for the jury" in body

@@ -161,3 +161,26 @@ class ImageFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Obraz {n}")
     file = factory.django.ImageField(width=320, height=100, color="#b0122b", format="PNG")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A short-text question of an edition's entry form."""
+
+    class Meta:
+        model = "entries.Question"
+
+    edition = factory.SubFactory(EditionFactory)
+    kind = "short_text"
+    code = factory.Sequence(lambda n: f"pytanie_{n}")
+    label = factory.Sequence(lambda n: f"Pytanie {n}")
+    label_en = factory.Sequence(lambda n: f"Question {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "entries.Answer"
+
+    entry = factory.SubFactory(EntryFactory)
+    question = factory.SubFactory(QuestionFactory, edition=factory.SelfAttribute("..entry.edition"))
+    value = "Odpowiedź"

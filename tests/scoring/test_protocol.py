@@ -18,7 +18,13 @@ from competition.teryt import InstitutionKind
 from scoring import results, services
 from scoring.models import JurorProfile, ProtocolExport
 from scoring.results import protocol
-from tests.factories import EntryFactory, InstitutionFactory, UserFactory
+from tests.factories import (
+    AnswerFactory,
+    EntryFactory,
+    InstitutionFactory,
+    QuestionFactory,
+    UserFactory,
+)
 from tests.scoring.conftest import DURING_SCORING
 from tests.scoring.test_results import DELIBERATION, freeze, score_all
 
@@ -364,3 +370,22 @@ def test_pdf_of_an_export_made_before_pdfs_is_not_found(client, export, organise
     response = client.get(reverse("scoring:protocol_download_pdf", args=[export.pk]))
 
     assert response.status_code == 404
+
+
+def test_protocol_records_only_the_answers_marked_for_the_jury(
+    category, criteria, entries, juror, chair, organiser, tmp_path
+):
+    shown = QuestionFactory(edition=category.edition, label="Liczba e-usług", for_jury=True)
+    internal = QuestionFactory(edition=category.edition, label="Numer faktury", for_jury=False)
+    AnswerFactory(entry=entries[0], question=shown, value="14 e-usług")
+    AnswerFactory(entry=entries[0], question=internal, value="FV/1/2026")
+    score_all([juror, chair], entries, criteria, [[(8, 6), (5, 5), (4, 4)]] * 2)
+    snapshot = freeze(category, organiser, entries)
+
+    workbook = workbook_of(snapshot)
+    text = pdf_text(snapshot, tmp_path)
+
+    sheet = workbook[workbook.sheetnames[-2]]
+    assert rows(sheet) == [("SLC-2026-001", "Portal e-Mieszkańca", "Liczba e-usług", "14 e-usług")]
+    assert "14 e-usług" in text
+    assert "FV/1/2026" not in text

@@ -12,7 +12,7 @@ from entries.models import Attachment
 from scoring import services
 from scoring.models import JurorProfile, Recusal, ScoreSheet
 from tests.conftest import close_response
-from tests.factories import EntryFactory, InstitutionFactory, UserFactory
+from tests.factories import AnswerFactory, EntryFactory, InstitutionFactory, UserFactory
 from tests.scoring.conftest import AFTER_SCORING, sheet_data
 
 pytestmark = pytest.mark.django_db
@@ -342,3 +342,49 @@ def test_chair_matrix_shows_a_page_of_entries_and_counts_all(
     assert len(second.context["rows"]) == 30
     assert [p.to_score for p in first.context["progress"]] == [130, 130]
     assert "Strona 1 z 2 (1–100 z 130)" in first.content.decode()
+
+
+def test_entry_page_shows_the_juror_only_answers_for_the_jury(client, juror, entry, during_scoring):
+    shown = AnswerFactory(entry=entry, question__label="Zasięg projektu", value="gmina")
+    AnswerFactory(entry=entry, question__label="Numer faktury", question__for_jury=False)
+    client.force_login(juror)
+
+    response = client.get(reverse("scoring:entry", args=[entry.pk]))
+
+    body = response.content.decode()
+    assert "Zasięg projektu" in body
+    assert shown.value in body
+    assert "Numer faktury" not in body
+
+
+def test_answer_file_is_refused_to_jurors_when_not_for_the_jury(
+    client, juror, other_juror, entry, during_scoring
+):
+    answer = AnswerFactory(
+        entry=entry, question__kind="file", question__for_jury=False, value=None, file="x.pdf"
+    )
+    url = reverse("scoring:answer_file", args=[entry.pk, answer.pk])
+    client.force_login(juror)
+    own = client.get(url)
+    client.force_login(other_juror)
+    other = client.get(url)
+
+    assert (own.status_code, other.status_code) == (404, 404)
+
+
+def test_entry_page_queries_flat_in_questions(
+    client, juror, entry, during_scoring, django_assert_num_queries
+):
+    AnswerFactory(entry=entry)
+    client.force_login(juror)
+    url = reverse("scoring:entry", args=[entry.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for kind in ("long_text", "number", "date", "choice", "url"):
+        AnswerFactory(entry=entry, question__kind=kind, question__choices="a", value=None)
+
+    with django_assert_num_queries(len(one)):
+        response = client.get(url)
+
+    assert response.status_code == 200

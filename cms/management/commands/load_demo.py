@@ -21,6 +21,7 @@ from entries.demo import (
     build_applicant_entries,
     build_innowacyjny_samorzad_entries,
     build_open_call,
+    build_questions,
 )
 from scoring.demo import build_innowacyjny_samorzad_jury, build_lider_cyfryzacji_results
 from scoring.models import JurorProfile
@@ -163,6 +164,7 @@ class Command(BaseCommand):
                 institution_terc="1408011",
                 edition=open_call,
             )
+            build_questions(open_call=open_call)
             build_lider_cyfryzacji_results()
             build_innowacyjny_samorzad_jury()
             build_site()

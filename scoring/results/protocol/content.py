@@ -16,6 +16,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from competition.models import AggregationMethod
+from entries.questions import jury_answers
 
 from ...models import RecusalKind, ResultSnapshot
 from ...queries import juror_label, jury_function, tie_break_label
@@ -153,10 +154,16 @@ class ProtocolContent:
     juror_names: Mapping[int, str] = field(default_factory=dict)
     criteria: Mapping[int, str] = field(default_factory=dict)
     category_names: Mapping[int, str] = field(default_factory=dict)
+    # Answers to the entry form's questions marked "for the jury", by entry id.
+    answers: Mapping[int, list[tuple[str, str]]] = field(default_factory=dict)
 
     @property
     def decisions(self) -> list[Decision]:
         return [d for c in self.categories for d in c.decisions]
+
+    @property
+    def entries_with_answers(self) -> list[tuple[EntryRef, list[tuple[str, str]]]]:
+        return [(self.entries[pk], answers) for pk, answers in self.answers.items()]
 
 
 def _method_label(code: str) -> str:
@@ -344,4 +351,5 @@ def build_content(snapshot: ResultSnapshot) -> ProtocolContent:
         },
         criteria={c["id"]: c["name"] for c in payload["criteria"]},
         category_names={c["id"]: c["name"] for c in payload["categories"]},
+        answers=jury_answers(entries),
     )

@@ -193,9 +193,22 @@ def write_workbook(
         )
     tick()
 
+    if content.answers:
+        _answers(workbook, content, _safe_title(_("Answers for the jury"), used))
     _signatures(workbook, content, _safe_title(_("Signatures"), used))
     tick()
     workbook.save(target)
+
+
+def _answers(workbook: Workbook, content: ProtocolContent, title: str) -> None:
+    """The entry form's answers the organiser marked for the jury, a row per question."""
+    sheet = ProtocolSheet(
+        workbook, title, [_("Number"), _("Title"), _("Question"), _("Answer")], [15, 42, 42, 70]
+    )
+    for entry_id, answers in content.answers.items():
+        entry = content.entries[entry_id]
+        for question, answer in answers:
+            sheet.append([entry.number, entry.title, question, answer])
 
 
 def _cover(workbook: Workbook, content: ProtocolContent) -> None:
