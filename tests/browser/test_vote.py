@@ -31,7 +31,7 @@ def test_voter_confirms_by_link_and_reads_results(page, demo):
     poll = PublicVote.objects.get(edition__competition__slug="innowacyjny-samorzad")
     before = queries.counted(poll).filter(entry__title__startswith="Cyfrowa szkoła").count()
     page.goto("/")
-    page.get_by_role("link", name=re.compile("Innowacyjny Samorząd")).first.click()
+    page.get_by_role("link", name="Innowacyjny Samorząd", exact=True).first.click()
     page.get_by_role("link", name=re.compile(r"I edycja|2021")).first.click()
     page.get_by_role("link", name=re.compile("^(Vote|Głosuj)$")).click()
     page.wait_for_load_state("networkidle")
@@ -64,7 +64,9 @@ def test_voter_confirms_by_link_and_reads_results(page, demo):
     )
 
     page.goto("/innowacyjny-samorzad/2021-1/")
-    page.get_by_role("link", name=re.compile("Results of the people|Wyniki głosowania")).click()
+    page.get_by_role(
+        "link", name=re.compile("Results of the people|Wyniki Nagrody publiczności")
+    ).click()
     page.wait_for_load_state("networkidle")
     row = page.get_by_role("row", name=re.compile("Cyfrowa szkoła"))
     assert row.is_visible()
