@@ -253,7 +253,9 @@ class AnswerFileView(PermissionCheckedMixin, View):
     permission_required = "view"
 
     def get(self, request, pk):
-        answer = get_object_or_404(Answer.objects.exclude(file=""), pk=pk)
+        # Another team's competition's answers are not found (scoring.permissions.organised).
+        answers = permissions.organised(Answer.objects, request.user).exclude(file="")
+        answer = get_object_or_404(answers, pk=pk)
         try:
             handle = answer.file.storage.open(answer.file.name, "rb")
         except FileNotFoundError:

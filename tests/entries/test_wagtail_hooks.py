@@ -752,7 +752,7 @@ def test_question_edit_refuses_a_new_type_after_the_first_submission(client, org
     )
 
     assert response.status_code == 200
-    assert "the type of a question cannot change any more" in response.content.decode()
+    assert "nie można zmienić typu pytania" in response.content.decode()
     question.refresh_from_db()
     assert question.kind == "short_text"
 
@@ -780,10 +780,10 @@ def test_question_delete_is_refused_after_the_first_submission(client, organiser
     page = client.get(url)
     response = client.post(url)
 
-    assert "cannot be deleted, so no answer is lost" in page.content.decode()
+    assert "aby nie utracić żadnej odpowiedzi" in page.content.decode()
     assert response.status_code == 302
     assert Question.objects.filter(pk=question.pk).exists()
-    assert "Hide the question instead" in str(next(iter(get_messages(response.wsgi_request))))
+    assert "Zamiast tego ukryj pytanie" in str(next(iter(get_messages(response.wsgi_request))))
 
 
 def test_question_delete_before_any_submission(client, organiser):
@@ -814,4 +814,31 @@ def test_inspect_shows_every_answer_and_marks_those_not_for_the_jury(client, org
     body = response.content.decode()
     assert "Numer faktury" in body
     assert "FV/1" in body
-    assert "not for the jury" in body
+    assert "nie dla jury" in body
+
+
+def test_question_admin_and_answer_files_hide_another_teams_competition(
+    client, organiser, other_organiser
+):
+    answer = AnswerFactory(question__kind="file", value="")
+    answer.file.save("plan.pdf", ContentFile(b"%PDF-1.4 plan"), save=False)
+    answer.original_name, answer.content_type = "plan.pdf", "application/pdf"
+    answer.save()
+    question = answer.question
+    client.force_login(organiser)
+    own = client.get(reverse("entries_admin:answer_file", args=[answer.pk]))
+    close_response(own)
+    client.force_login(other_organiser)
+
+    listing = client.get(reverse("entry_questions:index")).content.decode()
+    statuses = [
+        client.get(reverse("entry_questions:edit", args=[question.pk])).status_code,
+        client.get(reverse("entry_questions:delete", args=[question.pk])).status_code,
+        client.post(reverse("entry_questions:delete", args=[question.pk])).status_code,
+        client.get(reverse("entries_admin:answer_file", args=[answer.pk])).status_code,
+    ]
+
+    assert own.status_code == 200
+    assert question.label not in listing
+    assert statuses == [404, 404, 404, 404]
+    assert Question.objects.filter(pk=question.pk).exists()
