@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail.admin.ui.components import Component
 
 from competition import lifecycle
 from competition.lifecycle import Action
-from competition.models import Category, Edition, Phase
+from competition.models import Category, Duty, Edition, Phase
 from entries.models import Entry, EntryStatus
-from scoring.permissions import organised
+from scoring.permissions import organised, organised_competitions
 from scoring.queries import sheets_progress
 
 
@@ -68,6 +69,19 @@ def _next_url(action: Action | None, edition: Edition) -> str:
     return ""
 
 
+# The team duty each next step's page asks for (scoring.permissions.organised): a team without it
+# sees the step named, with no link that would end in "not found".
+_STEP_DUTY = {
+    Action.EDIT_EDITION: Duty.SET_UP,
+    Action.APPOINT_JURY: Duty.RUN_JURY,
+    Action.FORMAL_CHECK: Duty.FORMAL_CHECK,
+    Action.REMIND_JURORS: Duty.RESULTS,
+    Action.FREEZE: Duty.RESULTS,
+    Action.PUBLISH: Duty.PUBLISH,
+    Action.ARCHIVE: Duty.PUBLISH,
+}
+
+
 def live_editions(user) -> list[EditionOverview]:
     """The user's editions not archived yet, newest first; a fixed number of queries for any number."""
     editions = list(
@@ -87,11 +101,16 @@ def live_editions(user) -> list[EditionOverview]:
         Category.objects.filter(edition__in=editions).order_by("edition", "sort_order", "name")
     )
     progress = sheets_progress(categories)
+    allowed = {
+        duty: set(organised_competitions(user, duty).values_list("pk", flat=True))
+        for duty in set(_STEP_DUTY.values())
+    }
     overviews = []
     for edition in editions:
         phase = edition.phase
         action, label = lifecycle.NEXT_STEP[phase]
         verdict = lifecycle.verdict(action, edition) if action else None
+        ours = action is None or edition.competition_id in allowed[_STEP_DUTY[action]]
         overviews.append(
             EditionOverview(
                 edition=edition,
@@ -103,8 +122,12 @@ def live_editions(user) -> list[EditionOverview]:
                     if c.edition_id == edition.pk
                 ],
                 next_label=str(label),
-                next_url=_next_url(action, edition) if verdict else "",
-                next_reason=verdict.reason if verdict is not None else "",
+                next_url=_next_url(action, edition) if verdict and ours else "",
+                next_reason=(
+                    verdict.reason
+                    if verdict is not None and not verdict
+                    else ("" if ours else _("your team does not take this step"))
+                ),
             )
         )
     return overviews

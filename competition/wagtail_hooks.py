@@ -25,6 +25,7 @@ from cms import nouns
 from cms.admin_display import ReadOnlyPanel, ValueColumn
 from cms.admin_scope import TeamScopedViewSet
 from cms.nouns import DeclinedViewSet
+from scoring.permissions import is_organiser
 
 from . import admin_views, lifecycle
 from .admin_views import ConstraintSafeCreateView, ConstraintSafeEditView, ProtectedDeleteView
@@ -93,14 +94,17 @@ class EditionEditView(EditView):
 
     @cached_property
     def header_buttons(self):
-        buttons = [
-            HeaderButton(
-                _("Results and freezing"),
-                url=reverse("scoring:edition_results", args=[self.object.pk]),
-                icon_name="tasks",
-                priority=1,
+        buttons = []
+        # Only a team that sees results gets the link; for the others it would end in 404.
+        if is_organiser(self.request.user, self.object.competition_id, Duty.RESULTS):
+            buttons.append(
+                HeaderButton(
+                    _("Results and freezing"),
+                    url=reverse("scoring:edition_results", args=[self.object.pk]),
+                    icon_name="tasks",
+                    priority=1,
+                )
             )
-        ]
         if (
             lifecycle.allowed(Action.REOPEN_RULES, self.object)
             and self.object.rules_reopened_at is None

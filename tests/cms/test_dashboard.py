@@ -15,7 +15,14 @@ from cms.dashboard import live_editions
 from competition.models import Edition
 from entries.models import EntryStatus
 from scoring import services
-from tests.factories import BASE, CategoryFactory, EditionFactory, EntryFactory, UserFactory
+from tests.factories import (
+    BASE,
+    CategoryFactory,
+    EditionFactory,
+    EntryFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +194,17 @@ def test_panel_in_english_for_an_organiser_who_prefers_it(client, organiser):
     assert "Phase:</strong> Formal check" in body
     assert "4 entries submitted" in body
     assert "Next step: Formal check" in body
+
+
+def test_panel_names_a_step_without_linking_it_for_a_team_without_its_duty(client):
+    edition = edition_with_work()
+    member = UserFactory(username="bez-oceny-formalnej")
+    TeamFactory(members=[member], competitions=[edition.competition], formal_check=False)
+    client.force_login(member)
+
+    with time_machine.travel(DURING_FORMAL_CHECK, tick=False):
+        body = client.get(reverse("wagtailadmin_home")).content.decode()
+
+    assert str(edition) in body
+    assert "Następny krok: Ocena formalna — Twój zespół nie wykonuje tego kroku" in body
+    assert f"{reverse('entries_admin:list')}?edition={edition.pk}&amp;status=submitted" not in body

@@ -613,3 +613,20 @@ def test_superuser_deletes_team_with_its_group(client, admin_user):
     assert response.status_code == 302
     assert not Team.objects.exists()
     assert not Group.objects.filter(name="Do usunięcia").exists()
+
+
+def test_edition_page_links_results_only_for_a_team_that_sees_them(client):
+    edition = EditionFactory()
+    setting_up = UserFactory(username="tylko-edycje")
+    TeamFactory(members=[setting_up], competitions=[edition.competition], results=False)
+    judging = UserFactory(username="wyniki")
+    TeamFactory(members=[judging], competitions=[edition.competition], results=True)
+    results = reverse("scoring:edition_results", args=[edition.pk])
+
+    client.force_login(setting_up)
+    without = client.get(reverse("editions:edit", args=[edition.pk])).content.decode()
+    client.force_login(judging)
+    with_results = client.get(reverse("editions:edit", args=[edition.pk])).content.decode()
+
+    assert results not in without
+    assert results in with_results
