@@ -37,6 +37,7 @@ class EditionOverview:
     next_label: str = ""
     next_url: str = ""
     next_reason: str = ""
+    sees_results: bool = False  # the user's team sees this edition's results (Duty.RESULTS)
 
     @property
     def panel_id(self) -> str:
@@ -123,6 +124,7 @@ def live_editions(user) -> list[EditionOverview]:
                 ],
                 next_label=str(label),
                 next_url=_next_url(action, edition) if verdict and ours else "",
+                sees_results=edition.competition_id in allowed[Duty.RESULTS],
                 next_reason=(
                     verdict.reason
                     if verdict is not None and not verdict

@@ -199,7 +199,9 @@ def test_panel_in_english_for_an_organiser_who_prefers_it(client, organiser):
 def test_panel_names_a_step_without_linking_it_for_a_team_without_its_duty(client):
     edition = edition_with_work()
     member = UserFactory(username="bez-oceny-formalnej")
-    TeamFactory(members=[member], competitions=[edition.competition], formal_check=False)
+    TeamFactory(
+        members=[member], competitions=[edition.competition], formal_check=False, results=False
+    )
     client.force_login(member)
 
     with time_machine.travel(DURING_FORMAL_CHECK, tick=False):
@@ -208,3 +210,4 @@ def test_panel_names_a_step_without_linking_it_for_a_team_without_its_duty(clien
     assert str(edition) in body
     assert "Następny krok: Ocena formalna — Twój zespół nie wykonuje tego kroku" in body
     assert f"{reverse('entries_admin:list')}?edition={edition.pk}&amp;status=submitted" not in body
+    assert reverse("scoring:edition_results", args=[edition.pk]) not in body
