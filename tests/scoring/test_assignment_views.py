@@ -484,3 +484,21 @@ def test_jury_panel_counts_the_assigned_entries(client, category, assigned, chai
 
     (card,) = response.context["categories"]
     assert (card.total, card.progress) == (3, 0)
+
+
+def test_admin_assignment_hidden_from_an_organiser_of_another_competition(
+    client, other_organiser, category, assigned, juror, chair
+):
+    client.force_login(other_organiser)
+    before = set(Assignment.objects.values_list("juror_id", "entry_id"))
+
+    page = client.get(reverse("jury_appointments:assignment", args=[category.pk]))
+    responses = [
+        client.post(url, data)
+        for url, data in admin_posts(category, assigned, juror, chair).items()
+    ]
+
+    assert page.status_code == 404
+    assert [r.status_code for r in responses] == [404] * len(responses)
+    assert set(Assignment.objects.values_list("juror_id", "entry_id")) == before
+    assert not AssignmentAudit.objects.exists()
