@@ -196,7 +196,7 @@ def test_matrix_shows_assigned_done_conflict_not_assigned(
     first = dict(zip(names, (s for s, _label in response.context["rows"][0]["cells"]), strict=True))
     assert first == {"chair": "submitted", "juror": "not_started", "juror2": "recused"}
     labels = {label for row in response.context["rows"] for _s, label in row["cells"]}
-    assert labels == {"done", "assigned", "conflict", "not assigned"}
+    assert labels == {"ocenione", "przydzielone", "konflikt", "nieprzydzielone"}
 
 
 def test_matrix_query_count_same_for_1_and_50_entries(
