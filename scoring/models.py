@@ -185,7 +185,25 @@ class AuditLogQuerySet(models.QuerySet):
         raise ValidationError(_("The audit log cannot be changed."))
 
 
-class ScoreSheetAudit(models.Model):
+class AuditLogEntry(models.Model):
+    """A row of an audit log (score sheets, assignments): written once, never changed or deleted,
+    neither one by one nor through its queryset."""
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError(_("The audit log cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The audit log cannot be changed."))
+
+
+class ScoreSheetAudit(AuditLogEntry):
     """Append-only record of every change to a score sheet."""
 
     sheet = models.ForeignKey(
@@ -202,8 +220,6 @@ class ScoreSheetAudit(models.Model):
     old_values = models.JSONField(_("old values"), default=dict)
     new_values = models.JSONField(_("new values"), default=dict)
 
-    objects = AuditLogQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("score sheet change")
         verbose_name_plural = _("score sheet changes")
@@ -212,14 +228,6 @@ class ScoreSheetAudit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.by} {self.action}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValidationError(_("The audit log cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("The audit log cannot be changed."))
 
 
 class ImmutableQuerySet(models.QuerySet):

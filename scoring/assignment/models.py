@@ -6,7 +6,6 @@ Imported by `scoring.models`, so the models belong to the scoring app.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from competition.models import Category
 from entries.models import Entry
 
+# `scoring.models` defines AuditLogEntry before it imports this module (at its end).
+from ..models import AuditLogEntry
 from .solver import Preference
 
 
@@ -131,15 +132,7 @@ class AssignmentPreference(models.Model):
         return f"{self.juror} · {self.entry}: {self.level}"
 
 
-class AssignmentAuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValidationError(_("The audit log cannot be changed."))
-
-    def delete(self):
-        raise ValidationError(_("The audit log cannot be changed."))
-
-
-class AssignmentAudit(models.Model):
+class AssignmentAudit(AuditLogEntry):
     """Append-only record of every change to a category's assignment rule or pairs."""
 
     class Action(models.TextChoices):
@@ -164,8 +157,6 @@ class AssignmentAudit(models.Model):
     removed = models.JSONField(_("removed"), default=list)
     details = models.JSONField(_("details"), default=dict)
 
-    objects = AssignmentAuditQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("assignment change")
         verbose_name_plural = _("assignment changes")
@@ -174,11 +165,3 @@ class AssignmentAudit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.by} {self.action}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValidationError(_("The audit log cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("The audit log cannot be changed."))
