@@ -230,6 +230,22 @@ class ScoreSheetAudit(AuditLogEntry):
         return f"{self.at:%Y-%m-%d %H:%M} {self.by} {self.action}"
 
 
+class FrozenRecord(models.Model):
+    """A record frozen once written (the jury's snapshots, the people's choice results): saving
+    it again or deleting it is refused."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError(_("A frozen record cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A frozen record cannot be changed."))
+
+
 class ImmutableQuerySet(models.QuerySet):
     """Bulk changes would bypass the per-row guards below."""
 
@@ -298,7 +314,7 @@ class AwardDecision(models.Model):
         return self.awards != self.proposal
 
 
-class ResultSnapshot(models.Model):
+class ResultSnapshot(FrozenRecord):
     """The immutable record of an edition's confirmed results, identified by its SHA-256 digest."""
 
     edition = models.ForeignKey(
@@ -337,14 +353,6 @@ class ResultSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition} · {self.digest[:12]}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValidationError(_("A frozen record cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("A frozen record cannot be changed."))
 
 
 class ProtocolExport(BackgroundJob):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from competition.fields import LimitedTextField
 from competition.models import Category, Edition
+from scoring.models import FrozenRecord
 
 
 class PublicVote(models.Model):
@@ -128,7 +129,7 @@ class Vote(models.Model):
         return self.confirmed_at is not None and self.annulled_at is None
 
 
-class PublicVoteResult(models.Model):
+class PublicVoteResult(FrozenRecord):
     """The frozen count of a closed vote: the same kind of record as the jury's snapshot (a
     canonical JSON payload and its SHA-256), kept apart from it."""
 
@@ -152,11 +153,3 @@ class PublicVoteResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.poll} · {self.digest[:12]}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValidationError(_("A frozen record cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("A frozen record cannot be changed."))

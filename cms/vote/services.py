@@ -27,7 +27,7 @@ from competition.mail import render_email
 from competition.models import Institution
 from competition.tasks import send_email_task
 from entries.models import Entry, MembershipStatus
-from scoring.results.snapshot import canonical_json
+from scoring.results.snapshot import digest_of
 
 from . import limits, queries
 from .models import PublicVote, PublicVoteResult, Vote
@@ -260,7 +260,7 @@ def freeze_result(*, poll: PublicVote, by, now: dt.datetime | None = None) -> Pu
             },
             "categories": queries.tally(poll),
         }
-        digest = hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+        digest = digest_of(payload)
         result = PublicVoteResult.objects.create(
             poll=poll, payload=payload, digest=digest, created_by=by, created_at=now
         )
@@ -270,5 +270,4 @@ def freeze_result(*, poll: PublicVote, by, now: dt.datetime | None = None) -> Pu
 
 def verify(result: PublicVoteResult) -> bool:
     """True when the stored payload still hashes to the recorded digest."""
-    computed = hashlib.sha256(canonical_json(result.payload).encode("utf-8")).hexdigest()
-    return hmac.compare_digest(computed, result.digest)
+    return hmac.compare_digest(digest_of(result.payload), result.digest)

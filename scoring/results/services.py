@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 
@@ -21,7 +20,7 @@ from ..models import AwardDecision, ResultSnapshot, TieDecision
 from .compute import compute
 from .payload import build_payload
 from .queries import latest_award_decision
-from .snapshot import AWARD_CHOICES, Snapshot, canonical_json
+from .snapshot import AWARD_CHOICES, Snapshot, canonical_json, digest_of
 
 logger = logging.getLogger("judging.scoring")
 
@@ -152,7 +151,7 @@ def snapshot_and_freeze(
     """Build, hash and store the snapshot; callers have checked who and when."""
     payload = build_payload(edition)
     text = canonical_json(payload)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = digest_of(payload)
     if previous is not None and previous.digest == digest:
         raise ValidationError(
             _("Nothing changed since the last snapshot; there is nothing to correct."),

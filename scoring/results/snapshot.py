@@ -235,6 +235,11 @@ def canonical_json(payload: dict) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def digest_of(payload: dict) -> str:
+    """The SHA-256 of a frozen record's payload in its canonical form (jury or people's choice)."""
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
 def jurors_who_scored(category: Mapping) -> list[dict]:
     """The jury a snapshot's category names in public: those who scored at least one entry.
 
@@ -245,7 +250,4 @@ def jurors_who_scored(category: Mapping) -> list[dict]:
 
 def verify(snapshot: ResultSnapshot) -> bool:
     """True when the stored payload still hashes to the recorded digest."""
-    return (
-        hashlib.sha256(canonical_json(snapshot.payload).encode("utf-8")).hexdigest()
-        == snapshot.digest
-    )
+    return digest_of(snapshot.payload) == snapshot.digest
