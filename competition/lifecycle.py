@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import Edition, Phase
+from .models import Edition, Phase, PreselectionRound
 
 
 class Role(enum.StrEnum):
@@ -142,7 +142,7 @@ ORDER = [
 class Verdict:
     """The answer for one action now: allowed, or why not and from when."""
 
-    action: Action
+    action: Action | RoundAction
     phase: Phase
     allowed: bool
     reason: str = ""
@@ -233,6 +233,111 @@ def verdicts(edition: Edition, *, at: dt.datetime | None = None) -> dict[str, Ve
     """Every action's verdict, keyed by name, for templates: `can.freeze`, `can.score.reason`."""
     at = at or timezone.now()
     return {action.value: verdict(action, edition, at=at) for action in Action}
+
+
+# Rounds -------------------------------------------------------------------------------------
+# An edition may score in two rounds: a pre-selection round (its own window, criteria and sheets)
+# between the formal check and the final, which is the edition's own scoring window. The
+# edition's phase is unchanged by it (the pre-selection runs while the edition is "submission
+# closed"); what the round allows is asked here, beside the edition's table.
+
+
+class RoundAction(enum.StrEnum):
+    EDIT_ROUND = "edit_round"  # its rule, window and criteria
+    SCORE_ROUND = "score_round"
+    CLOSE_ROUND = "close_round"
+    CONFIRM_SHORTLIST = "confirm_shortlist"
+
+
+ROUND_LABELS: dict[RoundAction, Promise] = {
+    RoundAction.EDIT_ROUND: _("changing the pre-selection round"),
+    RoundAction.SCORE_ROUND: _("scoring in the pre-selection round"),
+    RoundAction.CLOSE_ROUND: _("closing the pre-selection round"),
+    RoundAction.CONFIRM_SHORTLIST: _("confirming the shortlist"),
+}
+
+
+def preselection_of(edition: Edition) -> PreselectionRound | None:
+    """The edition's pre-selection round or None; free when loaded with
+    `select_related("preselection")` (a missing row is remembered by the instance too)."""
+    try:
+        return edition.preselection
+    except PreselectionRound.DoesNotExist:
+        return None
+
+
+def stage(edition: Edition, *, at: dt.datetime | None = None) -> PreselectionRound | None:
+    """The round jurors work in now: the pre-selection until it is closed, then the final
+    (None). An edition without a pre-selection is always in its final."""
+    at = at or timezone.now()
+    round = preselection_of(edition)
+    if round is None or round.is_closed_at(at):
+        return None
+    return round
+
+
+def round_verdict(
+    action: RoundAction, round: PreselectionRound, *, at: dt.datetime | None = None
+) -> Verdict:
+    at = at or timezone.now()
+    edition = round.edition
+    phase = edition.phase_at(at)
+    closed = round.is_closed_at(at)
+    label = ROUND_LABELS[action]
+    if action == RoundAction.EDIT_ROUND:
+        allowed, opens = at < round.opens_at and phase in BEFORE_SCORING, None
+    elif action == RoundAction.SCORE_ROUND:
+        allowed, opens = round.opens_at <= at and not closed, round.opens_at
+    elif action == RoundAction.CLOSE_ROUND:
+        allowed, opens = round.opens_at <= at and round.closed_at is None, round.opens_at
+    else:  # CONFIRM_SHORTLIST: after the round closes, until the final's scoring closes
+        allowed, opens = closed and phase in BEFORE_SCORING | {P.SCORING}, None
+        if not closed:
+            return Verdict(
+                action=action,
+                phase=phase,
+                allowed=False,
+                reason=str(
+                    _("This step (%(action)s) becomes possible when the pre-selection closes.")
+                    % {"action": label}
+                ),
+            )
+    if allowed:
+        return Verdict(action=action, phase=phase, allowed=True)
+    if opens is not None and at < opens:
+        reason = _("This step (%(action)s) becomes possible on %(when)s.") % {
+            "action": label,
+            "when": _when(opens),
+        }
+        return Verdict(
+            action=action, phase=phase, allowed=False, reason=str(reason), opens_at=opens
+        )
+    reason = _("This step (%(action)s) is no longer possible: the pre-selection round is closed.")
+    if action == RoundAction.CONFIRM_SHORTLIST or action == RoundAction.EDIT_ROUND:
+        reason = _(
+            "This step (%(action)s) is no longer possible; the edition is now in the phase “%(phase)s”."
+        )
+    return Verdict(
+        action=action,
+        phase=phase,
+        allowed=False,
+        reason=str(reason % {"action": label, "phase": Phase(phase).label}),
+    )
+
+
+def score_verdict(edition: Edition, *, at: dt.datetime | None = None) -> Verdict:
+    """May jurors score now, in the round they work in (`stage`)."""
+    round = stage(edition, at=at)
+    if round is not None:
+        return round_verdict(RoundAction.SCORE_ROUND, round, at=at)
+    return verdict(Action.SCORE, edition, at=at)
+
+
+def round_verdicts(
+    round: PreselectionRound, *, at: dt.datetime | None = None
+) -> dict[str, Verdict]:
+    at = at or timezone.now()
+    return {action.value: round_verdict(action, round, at=at) for action in RoundAction}
 
 
 # The organiser's next step per phase, for the dashboard: (action, label).

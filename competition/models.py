@@ -456,6 +456,128 @@ class Edition(models.Model):
     phase_label.fget.short_description = _("phase")
 
 
+class RoundMode(models.TextChoices):
+    SCORED = "scored", _("scored on the round's criteria")
+    PASS_FAIL = "pass_fail", _("pass / fail mark")
+
+
+class PreselectionRound(models.Model):
+    """The pre-selection round ("etap wstępny") before the final; the final is the edition's own
+    scoring window and criteria, so an edition without this row scores in one round as before.
+
+    Its criteria are those pointing at it (`Criterion.round`); a pass/fail round has one
+    criterion on a 0–1 scale (1 = qualifies), whose mean is the share of jurors who passed
+    the entry. Closing it proposes a shortlist per category (`scoring.rounds`).
+    """
+
+    edition = models.OneToOneField(
+        Edition, on_delete=models.CASCADE, related_name="preselection", verbose_name=_("edition")
+    )
+    opens_at = models.DateTimeField(_("pre-selection scoring opens"))
+    closes_at = models.DateTimeField(_("pre-selection scoring closes"))
+    mode = models.CharField(
+        _("mode"), max_length=10, choices=RoundMode.choices, default=RoundMode.SCORED
+    )
+    shortlist_size = models.PositiveSmallIntegerField(
+        _("finalists per category"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Top N of each category go to the final; entries tied at the cut go together."),
+    )
+    threshold = models.DecimalField(
+        _("threshold"),
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Instead of N: every entry whose result reaches this value goes to the final "
+            "(for a pass/fail round, the share of jurors who passed it, 0–1)."
+        ),
+    )
+    weight = models.DecimalField(
+        _("weight of the pre-selection in the final ranking"),
+        max_digits=4,
+        decimal_places=3,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.99"))],
+        help_text=_(
+            "0: the final ranking uses the final round only. w > 0: combined = w × pre-selection "
+            "+ (1 − w) × final, each as a share of its scale."
+        ),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+
+    class Meta:
+        verbose_name = _("pre-selection round")
+        verbose_name_plural = _("pre-selection rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__lt=F("closes_at")),
+                name="preselection_window_order",
+                violation_error_message=_("The round must close after it opens."),
+            ),
+            models.CheckConstraint(
+                condition=Q(shortlist_size__isnull=True, threshold__isnull=False)
+                | Q(shortlist_size__isnull=False, threshold__isnull=True),
+                name="preselection_one_shortlist_rule",
+                violation_error_message=_("Give either the number of finalists or a threshold."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Pre-selection of %(edition)s") % {"edition": self.edition}
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, ValidationError] = {}
+        if (self.shortlist_size is None) == (self.threshold is None):
+            errors["shortlist_size"] = ValidationError(
+                _("Give either the number of finalists or a threshold."), code="shortlist_rule"
+            )
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = ValidationError(
+                _("The round must close after it opens."), code="window"
+            )
+        if self.edition_id and self.opens_at and self.closes_at and "closes_at" not in errors:
+            edition = self.edition
+            if self.opens_at < edition.formal_check_ends_at:
+                errors["opens_at"] = ValidationError(
+                    _("The pre-selection opens after the formal check ends (%(when)s).")
+                    % {"when": edition.formal_check_ends_at},
+                    code="window",
+                )
+            if self.closes_at > edition.scoring_opens_at:
+                errors["closes_at"] = ValidationError(
+                    _(
+                        "The pre-selection must close before the final's scoring opens "
+                        "(%(when)s): the windows may not overlap."
+                    )
+                    % {"when": edition.scoring_opens_at},
+                    code="overlap",
+                )
+        if self.mode == RoundMode.PASS_FAIL and self.threshold is not None:
+            if not (0 <= self.threshold <= 1):
+                errors["threshold"] = ValidationError(
+                    _("For a pass/fail round the threshold is a share from 0 to 1."),
+                    code="threshold",
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def is_closed_at(self, when: dt.datetime) -> bool:
+        return (self.closed_at is not None and self.closed_at <= when) or when >= self.closes_at
+
+
 class Category(ClusterableModel):
     edition = models.ForeignKey(
         Edition, on_delete=models.CASCADE, related_name="categories", verbose_name=_("edition")
@@ -558,6 +680,15 @@ class Criterion(models.Model):
         verbose_name=_("only in category"),
         help_text=_("Leave empty when the criterion applies to every category of the edition."),
     )
+    round = models.ForeignKey(
+        PreselectionRound,
+        on_delete=models.CASCADE,
+        related_name="criteria",
+        null=True,
+        blank=True,
+        verbose_name=_("pre-selection round"),
+        help_text=_("Leave empty for the final (or the only round)."),
+    )
     name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     description = LimitedTextField(_("description shown to jurors"), blank=True, max_length=2000)
     scale_min = models.DecimalField(_("lowest score"), max_digits=6, decimal_places=2, default=0)
@@ -594,8 +725,14 @@ class Criterion(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["edition", "name"],
+                condition=Q(round__isnull=True),
                 name="criterion_unique_name",
                 violation_error_message=_("This edition already has a criterion with this name."),
+            ),
+            models.UniqueConstraint(
+                fields=["round", "name"],
+                name="criterion_unique_name_in_round",
+                violation_error_message=_("This round already has a criterion with this name."),
             ),
         ]
 
@@ -628,6 +765,10 @@ class Criterion(models.Model):
                     )
         if self.step is not None and self.step <= 0:
             errors["step"] = ValidationError(_("The step must be greater than zero."), code="step")
+        if self.round_id and self.edition_id and self.round.edition_id != self.edition_id:
+            errors["round"] = ValidationError(
+                _("The round belongs to another edition."), code="round_edition"
+            )
         if self.category_id and self.edition_id and self.category.edition_id != self.edition_id:
             errors["category"] = ValidationError(
                 _("The category belongs to another edition."), code="category_edition"

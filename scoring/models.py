@@ -11,7 +11,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from competition.fields import LimitedTextField
 from competition.jobs import BackgroundJob
-from competition.models import Category, Criterion, Institution
+from competition.models import Category, Criterion, Institution, PreselectionRound
 from entries.models import Entry
 
 
@@ -136,6 +136,15 @@ class ScoreSheet(models.Model):
     entry = models.ForeignKey(
         Entry, on_delete=models.PROTECT, related_name="score_sheets", verbose_name=_("entry")
     )
+    # Empty for the final (or the only round); a finalist gets a fresh sheet in the final.
+    round = models.ForeignKey(
+        PreselectionRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="score_sheets",
+        verbose_name=_("pre-selection round"),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT
     )
@@ -149,8 +158,13 @@ class ScoreSheet(models.Model):
         verbose_name_plural = _("score sheets")
         constraints = [
             models.UniqueConstraint(
-                fields=["juror", "entry"], name="score_sheet_unique_juror_entry"
-            )
+                fields=["juror", "entry"],
+                condition=models.Q(round__isnull=True),
+                name="score_sheet_unique_juror_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["juror", "entry", "round"], name="score_sheet_unique_juror_entry_round"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -353,6 +367,50 @@ class ResultSnapshot(FrozenRecord):
 
     def __str__(self) -> str:
         return f"{self.edition} · {self.digest[:12]}"
+
+
+class Shortlist(FrozenRecord):
+    """The category's finalists, confirmed by its chair once the pre-selection closed.
+
+    `proposal` is what the rule gave (entry ids in ranking order) and `tied` the entries tied
+    at the cut, kept together in the proposal; a confirmed list that differs from the proposal
+    carries a justification. Written once: a second confirmation is refused.
+    """
+
+    round = models.ForeignKey(
+        PreselectionRound,
+        on_delete=models.PROTECT,
+        related_name="shortlists",
+        verbose_name=_("pre-selection round"),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="shortlists", verbose_name=_("category")
+    )
+    proposal = models.JSONField(_("proposed finalists"))
+    tied = models.JSONField(_("tied at the cut"), default=list)
+    entries = models.ManyToManyField(
+        Entry, related_name="shortlists", verbose_name=_("finalists"), blank=True
+    )
+    justification = LimitedTextField(_("justification of changes"), blank=True, max_length=5000)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("shortlist")
+        verbose_name_plural = _("shortlists")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "category"], name="shortlist_unique_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} ({self.confirmed_at:%Y-%m-%d})"
 
 
 class ProtocolExport(BackgroundJob):

@@ -15,8 +15,9 @@ from entries.models import Entry, EntryStatus
 
 from . import permissions
 from .assignment.models import Assignment, AssignmentRule
-from .assignment.queries import assigned_only, visible_to_juror
+from .assignment.queries import visible_to_juror
 from .models import Recusal, ReminderMailing, ScoreSheet, SheetStatus
+from .rounds.queries import assignment_applies, stage_entries
 
 
 def panel_categories(user) -> QuerySet[Category]:
@@ -59,14 +60,14 @@ def panel_categories(user) -> QuerySet[Category]:
     )
 
 
-def entries_for_juror(user, category: Category) -> QuerySet[Entry]:
-    """Eligible entries of the category the juror may open (all, or those assigned to them),
-    each with the juror's sheet status and recusal.
+def entries_for_juror(user, category: Category, round=None) -> QuerySet[Entry]:
+    """Eligible entries of the category the juror may open in the round (None: the final):
+    all, or those assigned to them, each with the juror's sheet status and recusal.
     """
-    mine = ScoreSheet.objects.filter(entry=OuterRef("pk"), juror=user)
+    mine = ScoreSheet.objects.filter(entry=OuterRef("pk"), juror=user, round=round)
     return (
-        Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE)
-        .filter(visible_to_juror(user, category))
+        stage_entries(category, round)
+        .filter(visible_to_juror(user, category, round))
         .select_related("institution")
         .annotate(
             my_status=Subquery(mine.values("status")[:1]),
@@ -240,22 +241,22 @@ class JurorProgress:
         return self.to_score - self.submitted
 
 
-def juror_progress(category: Category, jurors: list) -> dict[int, JurorProgress]:
+def juror_progress(category: Category, jurors: list, round=None) -> dict[int, JurorProgress]:
     """Each juror's progress in three grouped queries, whatever the number of entries.
 
     Counted, not listed: at 2,000 entries × 15 jurors, loading the 30,000 sheets to find who
     is behind was most of the chair's matrix. Where k jurors score each entry, a juror's
     entries are those assigned to them.
     """
-    eligible = Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE)
-    if assigned_only(category):
-        return _assigned_progress(eligible, jurors)
+    eligible = stage_entries(category, round)
+    if assignment_applies(category, round):
+        return _assigned_progress(eligible, jurors, round)
     count = eligible.count()
     open_recusal = Recusal.objects.filter(
         juror=OuterRef("juror"), entry=OuterRef("entry"), lifted_at__isnull=True
     )
     submitted = dict(
-        ScoreSheet.objects.filter(entry__in=eligible, status=SheetStatus.SUBMITTED)
+        ScoreSheet.objects.filter(entry__in=eligible, status=SheetStatus.SUBMITTED, round=round)
         .exclude(Exists(open_recusal))
         .values("juror")
         .annotate(n=Count("pk"))
@@ -280,7 +281,7 @@ def recent_mailings(categories: list[Category], limit: int = 5) -> list[Reminder
     return list(mailings.select_related("category", "requested_by")[:limit])
 
 
-def _assigned_progress(eligible, jurors: list) -> dict[int, JurorProgress]:
+def _assigned_progress(eligible, jurors: list, round=None) -> dict[int, JurorProgress]:
     """Per juror: assigned entries, submitted sheets and open conflicts among them."""
     pairs = Assignment.objects.filter(entry__in=eligible)
     counts = dict(pairs.values("juror").annotate(n=Count("pk")).values_list("juror", "n"))
@@ -288,7 +289,10 @@ def _assigned_progress(eligible, jurors: list) -> dict[int, JurorProgress]:
         pairs.filter(
             Exists(
                 ScoreSheet.objects.filter(
-                    juror=OuterRef("juror"), entry=OuterRef("entry"), status=SheetStatus.SUBMITTED
+                    juror=OuterRef("juror"),
+                    entry=OuterRef("entry"),
+                    status=SheetStatus.SUBMITTED,
+                    round=round,
                 )
             )
         )

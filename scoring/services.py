@@ -131,7 +131,7 @@ def dismiss(*, category: Category, user) -> None:
 
 
 def _require_scoring_open(entry: Entry) -> None:
-    lifecycle.require(Action.SCORE, entry.edition)
+    lifecycle.score_verdict(entry.edition).require()
 
 
 def active_recusal(*, juror, entry: Entry) -> Recusal | None:
@@ -148,7 +148,8 @@ def declare_recusal(*, juror, entry: Entry, reason: str) -> Recusal:
     # The sheet row is locked so a submission racing this declaration is seen or waits.
     entry = Entry.objects.select_for_update().select_related("edition").get(pk=entry.pk)
     lifecycle.require(Action.RECUSE, entry.edition)
-    if ScoreSheet.objects.filter(juror=juror, entry=entry, status=SheetStatus.SUBMITTED).exists():
+    sheets = ScoreSheet.objects.filter(juror=juror, entry=entry, status=SheetStatus.SUBMITTED)
+    if sheets.filter(round=lifecycle.stage(entry.edition)).exists():
         raise ValidationError(
             _(
                 "You have already submitted a score sheet for this entry. A conflict found now "
@@ -216,14 +217,19 @@ def lift_recusal(*, recusal: Recusal, by, justification: str) -> Recusal:
 # Score sheets ---------------------------------------------------------------------------------
 
 
-def criteria_for(entry: Entry):
+def criteria_for(entry: Entry, round=None):
+    """The entry's criteria in the round (None: the final, or the only round)."""
     return Criterion.objects.filter(
-        Q(category__isnull=True) | Q(category_id=entry.category_id), edition_id=entry.edition_id
+        Q(category__isnull=True) | Q(category_id=entry.category_id),
+        edition_id=entry.edition_id,
+        round=round,
     ).order_by("order", "pk")
 
 
-def _parse_scores(entry: Entry, raw: Mapping[str, object], *, complete: bool) -> dict[int, Decimal]:
-    criteria = {c.pk: c for c in criteria_for(entry)}
+def _parse_scores(
+    entry: Entry, raw: Mapping[str, object], *, complete: bool, round=None
+) -> dict[int, Decimal]:
+    criteria = {c.pk: c for c in criteria_for(entry, round)}
     errors: dict[str, list[str]] = {}
     values: dict[int, Decimal] = {}
     for key, value in raw.items():
@@ -278,9 +284,18 @@ def save_score_sheet(
     version: int,
     submit: bool,
 ) -> ScoreSheet:
-    """Save a draft or submit; a save based on an older `version` is refused, never merged."""
+    """Save a draft or submit; a save based on an older `version` is refused, never merged.
+
+    The sheet is the juror's in the round jurors work in now (`lifecycle.stage`): in the
+    pre-selection its sheet, then a fresh one in the final.
+    """
     # Locking the entry orders this save after a recusal declared at the same moment.
-    entry = Entry.objects.select_for_update().select_related("edition", "category").get(pk=entry.pk)
+    entry = (
+        Entry.objects.select_for_update(of=("self",))
+        .select_related("edition__preselection", "category")
+        .get(pk=entry.pk)
+    )
+    round = lifecycle.stage(entry.edition)
     if not permissions.can_score(juror, entry.category):
         raise ValidationError(_("You are not on the jury of this category."), code="not_juror")
     if entry.status != EntryStatus.ELIGIBLE:
@@ -292,7 +307,7 @@ def save_score_sheet(
     if not may_open(juror, entry):
         raise ValidationError(_("This entry is not assigned to you."), code="not_assigned")
     _require_scoring_open(entry)
-    values = _parse_scores(entry, scores, complete=submit)
+    values = _parse_scores(entry, scores, complete=submit, round=round)
     justification = (justification or "").strip()
     minimum = entry.edition.min_justification_length
     if submit and len(justification) < minimum:
@@ -308,7 +323,7 @@ def save_score_sheet(
             code="justification",
         )
 
-    sheet = ScoreSheet.objects.filter(juror=juror, entry=entry).first()
+    sheet = ScoreSheet.objects.filter(juror=juror, entry=entry, round=round).first()
     if sheet is not None and sheet.status == SheetStatus.SUBMITTED and not submit:
         raise ValidationError(
             _("This sheet is already submitted; change the scores and submit it again."),
@@ -326,6 +341,7 @@ def save_score_sheet(
                 sheet = ScoreSheet.objects.create(
                     juror=juror,
                     entry=entry,
+                    round=round,
                     status=status,
                     justification=justification,
                     version=1,

@@ -31,6 +31,7 @@ from .queries import (
     panel_categories,
     recent_mailings,
 )
+from .rounds.queries import assignment_applies, stage_entries
 from .tasks import send_reminders_task
 
 # Entries per page of the chair's matrix: a screenful to scan, light at 2,000 entries.
@@ -42,7 +43,7 @@ SORTS = {"number": "sequence", "title": "title", "institution": "institution__na
 
 def _get_category_for_juror(request: HttpRequest, pk: int) -> Category:
     categories = permissions.categories_for_juror(request.user).select_related(
-        "edition__competition", "assignment_rule"
+        "edition__competition", "edition__preselection", "assignment_rule"
     )
     return get_object_or_404(categories, pk=pk)
 
@@ -51,7 +52,10 @@ def _get_entry_for_juror(request: HttpRequest, pk: int) -> Entry:
     """An entry the juror may open: on their jury and, where k jurors score each, assigned."""
     entry = get_object_or_404(
         Entry.objects.select_related(
-            "edition__competition", "category__assignment_rule", "institution"
+            "edition__competition",
+            "edition__preselection",
+            "category__assignment_rule",
+            "institution",
         ),
         pk=pk,
         status=EntryStatus.ELIGIBLE,
@@ -88,9 +92,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def category_entries(request: HttpRequest, pk: int) -> HttpResponse:
     category = _get_category_for_juror(request, pk)
+    round = lifecycle.stage(category.edition)
     sort = request.GET.get("sort", "number")
     entries = list(
-        entries_for_juror(request.user, category).order_by(SORTS.get(sort, "sequence"), "pk")
+        entries_for_juror(request.user, category, round).order_by(SORTS.get(sort, "sequence"), "pk")
     )
     for entry in entries:
         entry.juror_status = juror_status(entry)
@@ -99,7 +104,7 @@ def category_entries(request: HttpRequest, pk: int) -> HttpResponse:
         entries = [e for e in entries if e.juror_status == wanted]
     if sort == "status":
         entries.sort(key=lambda e: STATUSES.index(e.juror_status))
-    by_assignment = assignment_queries.assigned_only(category)
+    by_assignment = assignment_applies(category, round)
     return render(
         request,
         "scoring/category.html",
@@ -112,6 +117,8 @@ def category_entries(request: HttpRequest, pk: int) -> HttpResponse:
             "is_chair": permissions.is_chair(request.user, category),
             "by_assignment": by_assignment,
             "jurors_per_entry": assignment_queries.jurors_per_entry(category),
+            "round": round,
+            "has_preselection": lifecycle.preselection_of(category.edition) is not None,
             # Before the organiser confirms an assignment, jurors mark what they want to score.
             "assigned_yet": by_assignment
             and Assignment.objects.filter(entry__category=category).exists(),
@@ -122,7 +129,7 @@ def category_entries(request: HttpRequest, pk: int) -> HttpResponse:
 def _sheet_form(entry: Entry, sheet: ScoreSheet | None, data=None) -> ScoreSheetForm:
     return ScoreSheetForm(
         data,
-        criteria=services.criteria_for(entry),
+        criteria=services.criteria_for(entry, lifecycle.stage(entry.edition)),
         sheet=sheet,
         min_length=entry.edition.min_justification_length,
     )
@@ -131,11 +138,12 @@ def _sheet_form(entry: Entry, sheet: ScoreSheet | None, data=None) -> ScoreSheet
 @login_required
 def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_juror(request, pk)
+    round = lifecycle.stage(entry.edition)
     recusal = services.active_recusal(juror=request.user, entry=entry)
     sheet = (
         None
         if recusal
-        else ScoreSheet.objects.filter(juror=request.user, entry=entry)
+        else ScoreSheet.objects.filter(juror=request.user, entry=entry, round=round)
         .prefetch_related("scores")
         .first()
     )
@@ -157,7 +165,9 @@ def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except services.StaleSheet as error:
                 messages.error(request, error.messages[0])
-                fresh = ScoreSheet.objects.filter(juror=request.user, entry=entry).first()
+                fresh = ScoreSheet.objects.filter(
+                    juror=request.user, entry=entry, round=round
+                ).first()
                 form = _sheet_form(entry, fresh)
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
@@ -180,7 +190,11 @@ def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "sheet": sheet,
             "form": form,
             "recusal_form": RecusalForm(),
-            "can": lifecycle.verdicts(entry.edition),
+            "round": round,
+            "can": {
+                **lifecycle.verdicts(entry.edition),
+                "score": lifecycle.score_verdict(entry.edition),
+            },
             "attachments": entry.attachments.all(),
             # What the organiser marked for the jury; nothing of it for a recused juror.
             "answers": []
@@ -242,25 +256,26 @@ def _get_category_for_chair(request: HttpRequest, pk: int) -> Category:
 @login_required
 def matrix(request: HttpRequest, pk: int) -> HttpResponse:
     category = _get_category_for_chair(request, pk)
+    round = lifecycle.stage(category.edition)
     jurors = list(permissions.jurors_of(category))
     entries = (
-        Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE)
-        .select_related("institution")
-        .order_by("sequence", "pk")
+        stage_entries(category, round).select_related("institution").order_by("sequence", "pk")
     )
     # A page of entries: the totals per juror below count all of them, in grouped queries.
     page = Paginator(entries, MATRIX_ROWS_PER_PAGE).get_page(request.GET.get("strona"))
     shown = list(page.object_list)
     sheets = {
         (s.juror_id, s.entry_id): s.status
-        for s in ScoreSheet.objects.filter(entry__in=shown).only("juror_id", "entry_id", "status")
+        for s in ScoreSheet.objects.filter(entry__in=shown, round=round).only(
+            "juror_id", "entry_id", "status"
+        )
     }
     recused = set(
         Recusal.objects.filter(entry__in=shown, lifted_at__isnull=True).values_list(
             "juror_id", "entry_id"
         )
     )
-    by_assignment = assignment_queries.assigned_only(category)
+    by_assignment = assignment_applies(category, round)
     if by_assignment:
         labels = {
             "submitted": _("done"),
@@ -295,7 +310,7 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for entry in shown
     ]
-    progress = juror_progress(category, jurors)
+    progress = juror_progress(category, jurors, round)
     missing = [juror for juror in jurors if progress[juror.pk].missing > 0]
     return render(
         request,
@@ -313,6 +328,7 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "missing": missing,
             "by_assignment": by_assignment,
+            "round": round,
             "can": lifecycle.verdicts(category.edition),
             "mailings": recent_mailings([category]),
         },

@@ -31,15 +31,26 @@ def assigned(juror) -> Exists:
     return Exists(Assignment.objects.filter(entry=OuterRef("pk"), juror=juror))
 
 
-def visible_to_juror(juror, category: Category) -> Q:
-    """The filter on a category's entries that leaves those the juror may open."""
-    if assigned_only(category):
+def visible_to_juror(juror, category: Category, round=None) -> Q:
+    """The filter on a category's entries that leaves those the juror may open in the round
+    (None: the final), among the round's entries (`scoring.rounds.queries.stage_entries`)."""
+    from ..rounds.queries import assignment_applies
+
+    if assignment_applies(category, round):
         return Q(Exists(Assignment.objects.filter(entry=OuterRef("pk"), juror=juror)))
     return Q()
 
 
 def may_open(juror, entry: Entry) -> bool:
-    """Whether the entry is the juror's to open: always in "everyone scores", else assigned."""
+    """Whether the entry is the juror's to open in the round jurors work in now: in a final
+    after a pre-selection, the finalists; otherwise always in "everyone scores", else assigned.
+    """
+    from competition.lifecycle import preselection_of, stage
+
+    from ..rounds.queries import in_final
+
+    if preselection_of(entry.edition) is not None and stage(entry.edition) is None:
+        return Entry.objects.filter(pk=entry.pk).filter(in_final()).exists()
     if not assigned_only(entry.category):
         return True
     return Assignment.objects.filter(juror=juror, entry=entry).exists()

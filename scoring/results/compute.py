@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from competition.models import Category, Criterion
-from entries.models import Entry, EntryStatus
+from entries.models import Entry
 
 from .. import aggregation
 from ..models import AwardDecision, TieDecision
+from ..rounds.queries import stage_entries
 from .queries import (
     criteria_frame,
     inputs_digest,
@@ -55,14 +56,15 @@ class CategoryResults:
 CACHE_SECONDS = 7 * 24 * 3600
 
 
-def _rank(category: Category, *, bootstrap: int) -> aggregation.CategoryResult | None:
-    frame = scores_frame([category])
+def _rank(category: Category, *, bootstrap: int, round=None) -> aggregation.CategoryResult | None:
+    frame = scores_frame([category], round)
     if frame.empty:
         return None
-    decision = latest_tie_decision(category)
+    # The chair breaks ties between places, which the final decides.
+    decision = latest_tie_decision(category) if round is None else None
     return aggregation.rank_category(
         frame.drop(columns=["category"]),
-        criteria_frame(category),
+        criteria_frame(category, round),
         method=category.edition.method,
         places=category.places,
         distinctions=category.max_distinctions,
@@ -77,7 +79,9 @@ def cache_key(digest: str) -> str:
     return f"results:{digest}"
 
 
-def ranking(category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS) -> tuple[str, object]:
+def ranking(
+    category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS, round=None
+) -> tuple[str, object]:
     """The engine's result for the category and the digest of its inputs.
 
     Stored in the shared cache under the digest, so the results page, the chair's and the
@@ -86,7 +90,7 @@ def ranking(category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS) -> tuple[s
     does not need the bootstrap (bootstrap=0) takes the full computation when it is there:
     the ranking and the awards do not depend on the bootstrap.
     """
-    inputs = ranking_inputs(category)
+    inputs = ranking_inputs(category, round)
     digest = inputs_digest(inputs, bootstrap=bootstrap)
     if bootstrap == 0:
         full = cache.get(cache_key(inputs_digest(inputs, bootstrap=BOOTSTRAP_ROUNDS)))
@@ -94,7 +98,7 @@ def ranking(category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS) -> tuple[s
             return digest, full
     stored = cache.get(cache_key(digest))
     if stored is None:
-        stored = _rank(category, bootstrap=bootstrap) or _EMPTY
+        stored = _rank(category, bootstrap=bootstrap, round=round) or _EMPTY
         cache.set(cache_key(digest), stored, CACHE_SECONDS)
     return digest, stored
 
@@ -103,28 +107,32 @@ def ranking(category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS) -> tuple[s
 _EMPTY = "empty"
 
 
-def load_entries(category: Category, ids: Collection[str] | None = None) -> dict[str, Entry]:
-    """The category's eligible entries by id (as the engine names them), or only `ids`."""
-    entries = Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE)
+def load_entries(
+    category: Category, ids: Collection[str] | None = None, round=None
+) -> dict[str, Entry]:
+    """The round's entries by id (as the engine names them), or only `ids`."""
+    entries = stage_entries(category, round)
     if ids is not None:
         entries = entries.filter(pk__in=[int(pk) for pk in ids])
     return {str(e.pk): e for e in entries.select_related("institution")}
 
 
 def compute(
-    category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS, entries: bool = True
+    category: Category, *, bootstrap: int = BOOTSTRAP_ROUNDS, entries: bool = True, round=None
 ) -> CategoryResults:
     """The category's ranking under the edition's method, with the other methods beside it.
 
     With entries=False the entries are left for the caller to load (`load_entries`): a page
     showing 100 of 2,000 rows need not build 2,000 model instances.
     """
-    digest, result = ranking(category, bootstrap=bootstrap)
+    digest, result = ranking(category, bootstrap=bootstrap, round=round)
     return CategoryResults(
         category=category,
         result=None if isinstance(result, str) else result,
-        entries=load_entries(category) if entries else {},
-        criteria={str(c.pk): c for c in Criterion.objects.filter(edition=category.edition)},
+        entries=load_entries(category, round=round) if entries else {},
+        criteria={
+            str(c.pk): c for c in Criterion.objects.filter(edition=category.edition, round=round)
+        },
         tie_decision=latest_tie_decision(category),
         award_decision=latest_award_decision(category),
         digest=digest,

@@ -20,12 +20,13 @@ from django.db.models import (
 )
 
 from competition.models import Category, Criterion
-from entries.models import Entry, EntryStatus
+from entries.models import EntryStatus
 
 from ..models import AwardDecision, Recusal, Score, SheetStatus, TieDecision
+from ..rounds.queries import stage_entries
 
 
-def scores_frame(categories) -> pd.DataFrame:
+def scores_frame(categories, round=None) -> pd.DataFrame:
     """Long format from submitted sheets of eligible entries, without recused jurors.
 
     Ids stay the integers the database gives: the engine codes them without hashing and
@@ -39,6 +40,7 @@ def scores_frame(categories) -> pd.DataFrame:
             sheet__entry__category__in=categories,
             sheet__entry__status=EntryStatus.ELIGIBLE,
             sheet__status=SheetStatus.SUBMITTED,
+            sheet__round=round,
         )
         .exclude(Exists(recused))
         .values_list(
@@ -56,9 +58,11 @@ def scores_frame(categories) -> pd.DataFrame:
     return frame
 
 
-def criteria_frame(category: Category) -> pd.DataFrame:
+def criteria_frame(category: Category, round=None) -> pd.DataFrame:
     criteria = Criterion.objects.filter(
-        Q(category__isnull=True) | Q(category=category), edition_id=category.edition_id
+        Q(category__isnull=True) | Q(category=category),
+        edition_id=category.edition_id,
+        round=round,
     )
     return pd.DataFrame(
         [
@@ -87,7 +91,7 @@ def _weighted(field: str) -> ExpressionWrapper:
     return ExpressionWrapper(F("value") * F(field), output_field=FloatField())
 
 
-def ranking_inputs(category: Category) -> dict:
+def ranking_inputs(category: Category, round=None) -> dict:
     """What the category's ranking is computed from, in a few small queries (see `inputs_digest`).
 
     Not the scores themselves (reading 90,000 scores to decide whether to recompute would
@@ -101,6 +105,7 @@ def ranking_inputs(category: Category) -> dict:
         sheet__entry__category=category,
         sheet__entry__status=EntryStatus.ELIGIBLE,
         sheet__status=SheetStatus.SUBMITTED,
+        sheet__round=round,
     ).aggregate(
         n=Count("pk"),
         values=Sum("value"),
@@ -119,10 +124,8 @@ def ranking_inputs(category: Category) -> dict:
             filter=Q(lifted_at__isnull=True),
         ),
     )
-    entries = Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE).aggregate(
-        n=Count("pk"), ids=Sum("pk")
-    )
-    criteria = criteria_frame(category).to_dict("records")
+    entries = stage_entries(category, round).aggregate(n=Count("pk"), ids=Sum("pk"))
+    criteria = criteria_frame(category, round).to_dict("records")
     decision = latest_tie_decision(category)
     edition = category.edition
     inputs = {
@@ -136,6 +139,8 @@ def ranking_inputs(category: Category) -> dict:
         "distinctions": category.max_distinctions,
         "min_share": category.min_award_share,
     }
+    if round is not None:
+        inputs["round"] = round.pk
     return inputs
 
 

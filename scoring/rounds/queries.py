@@ -1,0 +1,53 @@
+"""Which entries and sheets belong to a round; `round=None` is the final (or the only round)."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from competition.lifecycle import preselection_of
+from competition.models import Category, PreselectionRound
+from entries.models import Entry, EntryStatus
+
+from ..models import Shortlist
+
+
+def in_final() -> Q:
+    """For an entry queryset: the entry takes part in the final. In SQL, so editions without a
+    pre-selection (every entry is a finalist) cost no query more."""
+    return Q(
+        ~Exists(PreselectionRound.objects.filter(edition=OuterRef("edition_id")))
+        | Exists(Shortlist.entries.through.objects.filter(entry=OuterRef("pk")))
+    )
+
+
+def stage_entries(category: Category, round: PreselectionRound | None) -> QuerySet[Entry]:
+    """The eligible entries scored in the round: all of them in the pre-selection, the
+    confirmed finalists in the final of an edition that has one."""
+    eligible = Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE)
+    return eligible if round is not None else eligible.filter(in_final())
+
+
+def assignment_applies(category: Category, round: PreselectionRound | None) -> bool:
+    """k jurors per entry apply to the pre-selection where there is one; its finalists are
+    scored by the whole jury of the category."""
+    from ..assignment.queries import assigned_only
+
+    if not assigned_only(category):
+        return False
+    return round is not None or preselection_of(category.edition) is None
+
+
+def shortlists_of(round: PreselectionRound) -> dict[int, Shortlist]:
+    """The confirmed shortlists by category id, with their finalists' ids."""
+    return {
+        s.category_id: s for s in Shortlist.objects.filter(round=round).prefetch_related("entries")
+    }
+
+
+def not_qualified(entry: Entry) -> bool:
+    """The entry was eligible, its category's shortlist is confirmed and it is not on it."""
+    round = preselection_of(entry.edition)
+    if round is None or entry.status != EntryStatus.ELIGIBLE:
+        return False
+    shortlist = Shortlist.objects.filter(round=round, category_id=entry.category_id).first()
+    return shortlist is not None and not shortlist.entries.filter(pk=entry.pk).exists()
