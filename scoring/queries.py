@@ -27,7 +27,7 @@ def panel_categories(user) -> QuerySet[Category]:
     """
     return (
         permissions.categories_for_juror(user)
-        .select_related("edition__competition", "assignment_rule")
+        .select_related("edition__competition", "edition__preselection", "assignment_rule")
         .annotate(
             assigned_count=Count(
                 "entries__assignments",

@@ -5,6 +5,7 @@ from django.urls import path
 from . import views
 from .assignment import views as assignment_views
 from .results import views as results_views
+from .rounds import views as rounds_views
 
 app_name = "scoring"
 
@@ -24,7 +25,9 @@ urlpatterns = [
     path("wyniki/kategoria/<int:pk>/", results_views.category_results, name="results"),
     path("wyniki/kategoria/<int:pk>/remis/", results_views.break_tie, name="break_tie"),
     path("wyniki/kategoria/<int:pk>/zatwierdz/", results_views.confirm, name="confirm_awards"),
+    path("wyniki/kategoria/<int:pk>/lista-finalowa/", rounds_views.shortlist, name="shortlist"),
     path("wyniki/edycja/<int:pk>/", results_views.edition_results, name="edition_results"),
+    path("wyniki/edycja/<int:pk>/zamknij-etap/", rounds_views.close_round, name="close_round"),
     path("wyniki/edycja/<int:pk>/zamroz/", results_views.freeze, name="freeze"),
     path("wyniki/migawka/<int:pk>/protokol/", results_views.request_protocol, name="protocol"),
     path("wyniki/protokol/<int:pk>/status/", results_views.protocol_status, name="protocol_status"),

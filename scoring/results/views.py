@@ -26,6 +26,8 @@ from ..assignment.solver import is_connected
 from ..forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
 from ..models import ProtocolExport, ResultSnapshot
 from ..queries import jury_of_record, recent_mailings, sheets_progress
+from ..rounds.queries import shortlists_of
+from ..rounds.services import final_ranking
 from ..tasks import build_protocol_task
 from . import charts, protocol
 from .compute import CACHE_SECONDS, load_entries
@@ -163,7 +165,10 @@ def _form_errors(request: HttpRequest, form) -> None:
 @login_required
 def category_results(request: HttpRequest, pk: int) -> HttpResponse:
     category = _get_category_for_results(request, pk)
-    computed = results.compute(category, entries=False)
+    preselection = lifecycle.preselection_of(category.edition)
+    # ?etap=wstepny: the pre-selection's results; the awards are decided in the final only.
+    round = preselection if request.GET.get("etap") == "wstepny" else None
+    computed = results.compute(category, entries=False, round=round)
     result = computed.result
     juror_labels = {str(m.user.pk): m.label for m in jury_of_record(category)}
     done, expected = sheets_progress([category])[category.pk]
@@ -177,6 +182,9 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
         "method_label": AggregationMethod(category.edition.method).label,
         "juror_columns": [juror_labels.get(j, j) for j in result.totals.columns] if result else [],
         "is_chair": permissions.is_chair(request.user, category),
+        "preselection": preselection,
+        "round": round,
+        "weighted": final_ranking(category) if preselection and round is None else None,
         "can": lifecycle.verdicts(category.edition),
         "confirmation_stale": computed.confirmation_stale,
         "award_choices": [("", "—")] + [(a, award_label(a)) for a in AWARD_CHOICES],
@@ -189,6 +197,14 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
         if result
         else [],
     }
+    if context["weighted"] is not None:
+        rows = context["weighted"].rows.to_dict("records")
+        named = load_entries(category, {r["entry"] for r in rows})
+        context["weighted_rows"] = [
+            {**r, "label": f"{named[r['entry']].number} {named[r['entry']].title}"}
+            for r in rows
+            if r["entry"] in named
+        ]
     if result is not None:
         records = result.entries.to_dict("records")
         page = Paginator(records, ROWS_PER_PAGE).get_page(request.GET.get("strona"))
@@ -197,7 +213,9 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
         tied = [entry for group in result.unresolved_ties for entry in group]
         # Only the entries the page shows: the labels of the charts use the entry ids.
         computed.entries = load_entries(
-            category, {r["entry"] for r in [*page.object_list, *contenders]} | set(tied)
+            category,
+            {r["entry"] for r in [*page.object_list, *contenders]} | set(tied),
+            round=round,
         )
         context["page"] = page
         context["rows"] = _rows(computed, list(page.object_list))
@@ -279,9 +297,11 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def edition_results(request: HttpRequest, pk: int) -> HttpResponse:
     edition = _get_edition_for_organiser(request, pk)
+    preselection = lifecycle.preselection_of(edition)
     categories = list(edition.categories.order_by("sort_order", "name"))
     progress = sheets_progress(categories)
     status = [(c, results.latest_award_decision(c), *progress[c.pk]) for c in categories]
+    shortlisted = shortlists_of(preselection) if preselection else {}
     ProtocolExport.objects.filter(snapshot__edition=edition).fail_stale()
     return render(
         request,
@@ -296,6 +316,9 @@ def edition_results(request: HttpRequest, pk: int) -> HttpResponse:
                 for export in ProtocolExport.objects.filter(snapshot__edition=edition)[:10]
             ],
             "mailings": recent_mailings(categories),
+            "preselection": preselection,
+            "round_can": lifecycle.round_verdicts(preselection) if preselection else {},
+            "shortlists": [(c, shortlisted.get(c.pk)) for c in categories],
         },
     )
 

@@ -40,7 +40,10 @@ def assignment_applies(category: Category, round: PreselectionRound | None) -> b
 def shortlists_of(round: PreselectionRound) -> dict[int, Shortlist]:
     """The confirmed shortlists by category id, with their finalists' ids."""
     return {
-        s.category_id: s for s in Shortlist.objects.filter(round=round).prefetch_related("entries")
+        s.category_id: s
+        for s in Shortlist.objects.filter(round=round)
+        .select_related("confirmed_by")
+        .prefetch_related("entries")
     }
 
 
