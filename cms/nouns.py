@@ -37,6 +37,10 @@ CATEGORY = Noun(
 CRITERION = Noun(
     pgettext_lazy("accusative", "criterion"), pgettext_lazy("genitive plural", "criteria")
 )
+PRESELECTION_ROUND = Noun(
+    pgettext_lazy("accusative", "pre-selection round"),
+    pgettext_lazy("genitive plural", "pre-selection rounds"),
+)
 INSTITUTION = Noun(
     pgettext_lazy("accusative", "institution"), pgettext_lazy("genitive plural", "institutions")
 )

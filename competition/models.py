@@ -565,6 +565,16 @@ class PreselectionRound(models.Model):
                     % {"when": edition.scoring_opens_at},
                     code="overlap",
                 )
+        if self.pk and not errors:
+            # Once the round opened its rule stays (lifecycle: EDIT_ROUND).
+            from .lifecycle import RoundAction, round_verdict
+
+            stored = PreselectionRound.objects.select_related("edition").get(pk=self.pk)
+            verdict = round_verdict(RoundAction.EDIT_ROUND, stored)
+            fields = ("opens_at", "closes_at", "mode", "shortlist_size", "threshold", "weight")
+            changed = any(getattr(stored, f) != getattr(self, f) for f in fields)
+            if changed and not verdict:
+                errors["__all__"] = ValidationError(verdict.reason, code="round_locked")
         if self.mode == RoundMode.PASS_FAIL and self.threshold is not None:
             if not (0 <= self.threshold <= 1):
                 errors["threshold"] = ValidationError(

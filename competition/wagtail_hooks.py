@@ -31,7 +31,16 @@ from . import admin_views, lifecycle
 from .admin_views import ConstraintSafeCreateView, ConstraintSafeEditView, ProtectedDeleteView
 from .forms import TeamForm
 from .lifecycle import Action
-from .models import Category, Competition, Criterion, Duty, Edition, Institution, Team
+from .models import (
+    Category,
+    Competition,
+    Criterion,
+    Duty,
+    Edition,
+    Institution,
+    PreselectionRound,
+    Team,
+)
 
 
 def index_with_related(*related: str) -> type[IndexView]:
@@ -226,10 +235,48 @@ class CriterionViewSet(TeamScopedViewSet, DeclinedViewSet, ModelViewSet):
     panels = [
         FieldPanel("edition"),
         FieldPanel("category"),
+        FieldPanel("round"),
         FieldPanel("name"),
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("scale_min"), FieldPanel("scale_max"), FieldPanel("step")]),
         FieldRowPanel([FieldPanel("weight"), FieldPanel("order"), FieldPanel("tiebreak_order")]),
+    ]
+
+
+class PreselectionRoundViewSet(TeamScopedViewSet, DeclinedViewSet, ModelViewSet):
+    """The organiser sets up an edition's pre-selection here; its criteria are the criteria
+    that name it (Criteria), its assignment the categories' "k jurors per entry"."""
+
+    team_duties = _SET_UP
+    noun = nouns.PRESELECTION_ROUND
+    model = PreselectionRound
+    delete_view_class = ProtectedDeleteView
+    index_view_class = index_with_related("edition__competition")
+    icon = "tasks"
+    menu_label = _("Pre-selection rounds")
+    list_display = ["__str__", "opens_at", "closes_at", "mode", "shortlist_size", "threshold"]
+    search_fields = ["edition__competition__name"]
+    search_backend_name = None
+    panels = [
+        FieldPanel("edition"),
+        FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+        FieldPanel("mode"),
+        MultiFieldPanel(
+            [FieldPanel("shortlist_size"), FieldPanel("threshold")],
+            heading=_("Shortlist per category"),
+            help_text=_(
+                "The jurors appointed to a category score in both rounds: in the pre-selection "
+                "the entries assigned to them (k jurors per entry, when the category has that "
+                "rule), in the final every finalist on a fresh score sheet. Its chair confirms "
+                "the shortlist after the round closes."
+            ),
+        ),
+        FieldPanel("weight"),
+        MultiFieldPanel(
+            [ReadOnlyPanel("closed_at"), ReadOnlyPanel("closed_by")],
+            heading=_("Organiser's actions"),
+            help_text=_("Set by closing the round on the edition's results page."),
+        ),
     ]
 
 
@@ -320,6 +367,7 @@ class CompetitionsGroup(ModelViewSetGroup):
         EditionViewSet("editions"),
         CategoryViewSet("categories"),
         CriterionViewSet("criteria"),
+        PreselectionRoundViewSet("preselection_rounds"),
         InstitutionViewSet("institutions"),
         TeamViewSet("organiser_teams"),
     )

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from competition.demo import SLC_2024_CATEGORIES, SLC_INSTITUTIONS
-from competition.models import Category, Criterion, Edition, Institution
+from competition.models import Category, Criterion, Edition, Institution, PreselectionRound
 from entries.models import EditionCounter, Entry, EntryStatus
 
 from . import permissions, results
@@ -27,14 +27,21 @@ from .models import (
     AssignmentRule,
     AwardDecision,
     JurorProfile,
+    Recusal,
     Score,
     ScoreSheet,
     SheetStatus,
+    Shortlist,
 )
+from .rounds import services as round_services
 
 JURORS = ["juror1", "juror2", "juror3"]
-# "Innowacyjny Samorząd" reads 396 projects: each entry is scored by three of the jury.
+# "Innowacyjny Samorząd" reads 396 projects: a jury of nine per category (the chair and eight
+# jurors) pre-selects with three jurors per entry; ten finalists per category go to the final,
+# which the whole jury scores.
+IS_JURORS = [*JURORS, "juror4", "juror5", "juror6", "juror7", "juror8"]
 IS_JURORS_PER_ENTRY = 3
+IS_FINALISTS = 10
 CHAIR = "przewodniczaca"
 # Non-awarded entrants of the VI edition: 13 institutions took part, 11 were awarded.
 SLC_2024_OTHERS = {"Poza horyzonty": ("legionowo", "Geoportal Legionowa"),
@@ -43,18 +50,23 @@ LENIENCY = {
     "juror1": Decimal("0.5"),
     "juror2": Decimal("-0.5"),
     "juror3": Decimal("0"),
+    "juror4": Decimal("0.3"),
+    "juror5": Decimal("-0.3"),
+    "juror6": Decimal("0.8"),
+    "juror7": Decimal("-0.8"),
+    "juror8": Decimal("0"),
     CHAIR: Decimal("0"),
 }
 
 
 def _users() -> dict[str, object]:
     User = get_user_model()
-    return {u.username: u for u in User.objects.filter(username__in=[*JURORS, CHAIR])}
+    return {u.username: u for u in User.objects.filter(username__in=[*IS_JURORS, CHAIR])}
 
 
-def _appoint(categories, users) -> None:
+def _appoint(categories, users, jurors=JURORS) -> None:
     for category in categories:
-        for name in JURORS:
+        for name in jurors:
             permissions.appoint_juror(category=category, user=users[name])
         permissions.appoint_juror(category=category, user=users[CHAIR], chair=True)
 
@@ -155,76 +167,139 @@ def _assign(categories, organiser) -> None:
         assignment_services.save_pairs(category=category, proposal=proposal, by=organiser)
 
 
-@transaction.atomic
-def build_innowacyjny_samorzad_jury(now: dt.datetime | None = None) -> None:
-    """Appointed jury, automatic conflicts, partial scoring; the edition in deliberation."""
-    now = now or timezone.now()
-    edition = Edition.objects.get(competition__slug="innowacyjny-samorzad")
-    day = dt.timedelta(days=1)
-    Edition.objects.filter(pk=edition.pk).update(
-        formal_check_ends_at=now - 40 * day,
-        scoring_opens_at=now - 38 * day,
-        scoring_closes_at=now - 2 * day,
-        results_date=now + 30 * day,
-    )
-    users = _users()
-    # juror2 works for the Mazovian regional office: every Mazovian entrant conflicts.
-    JurorProfile.objects.update_or_create(
-        user=users["juror2"], defaults={"affiliation": Institution.objects.get(terc="14")}
-    )
-    categories = list(edition.categories.all())
-    _appoint(categories, users)
-    for category in categories:
-        for user in users.values():
-            apply_for(juror=user, category=category)
-    _assign(categories, get_user_model().objects.get(username="organizator"))
-    if ScoreSheet.objects.filter(entry__edition=edition).exists():
-        return
-    assigned = set(
-        Assignment.objects.filter(entry__edition=edition).values_list("juror_id", "entry_id")
-    )
-    rng = random.Random(2021)
-    criteria = list(edition.criteria.order_by("order"))
-    share = {"juror1": 1.0, "juror2": 0.7, "juror3": 0.45, CHAIR: 0.9}
-    recused = set(
-        users["juror2"].recusals.filter(entry__edition=edition).values_list("entry_id", flat=True)
-    )
-    entries = Entry.objects.filter(edition=edition, status=EntryStatus.ELIGIBLE).order_by(
-        "sequence"
-    )
+def _is_sheets(edition, users, pairs, criteria, round, quality, *, when, share, rng):
+    """Sheets for (juror name, entry) pairs, in two bulk inserts; `share` of them submitted."""
     sheets, scores = [], []
-    for entry in entries:
-        quality = rng.uniform(3, 9)
-        for name, fraction in share.items():
-            if name == "juror2" and entry.pk in recused:
-                continue
-            if (users[name].pk, entry.pk) not in assigned:
-                continue
-            if rng.random() > fraction:
-                continue
-            submitted = rng.random() < 0.9
-            sheets.append(
-                ScoreSheet(
-                    juror=users[name],
-                    entry=entry,
-                    status=SheetStatus.SUBMITTED if submitted else SheetStatus.DRAFT,
-                    justification="Ocena przykładowa (dane demonstracyjne).",
-                    version=1,
-                    submitted_at=now - 5 * day if submitted else None,
-                )
+    for name, entry in pairs:
+        submitted = rng.random() < share
+        sheets.append(
+            ScoreSheet(
+                juror=users[name],
+                entry=entry,
+                round=round,
+                status=SheetStatus.SUBMITTED if submitted else SheetStatus.DRAFT,
+                justification="Ocena przykładowa (dane demonstracyjne).",
+                version=1,
+                submitted_at=when if submitted else None,
             )
-            scores.append(
-                [
-                    Decimal(
-                        round(min(10, max(0, quality + rng.gauss(float(LENIENCY[name]), 1.2))) * 2)
-                        / 2
-                    )
-                    for _criterion in criteria
-                ]
-            )
+        )
+        scores.append(
+            [
+                Decimal(round_half(quality[entry.pk] + rng.gauss(float(LENIENCY[name]), 1.2)))
+                for _criterion in criteria
+            ]
+        )
     created = ScoreSheet.objects.bulk_create(sheets)
     Score.objects.bulk_create(
         Score(sheet=sheet, criterion=criterion, value=value)
         for sheet, values in zip(created, scores, strict=True)
         for criterion, value in zip(criteria, values, strict=True)
     )
+
+
+def round_half(value: float) -> float:
+    """On the 0–10 scale in steps of 0.5."""
+    return round(min(10, max(0, value)) * 2) / 2
+
+
+@transaction.atomic
+def build_innowacyjny_samorzad_jury(now: dt.datetime | None = None) -> None:
+    """A jury of nine per category; the pre-selection (three jurors per entry) scored, closed
+    and its shortlists of ten confirmed; the final partly scored; the edition in deliberation.
+    """
+    now = now or timezone.now()
+    edition = Edition.objects.get(competition__slug="innowacyjny-samorzad")
+    day = dt.timedelta(days=1)
+    Edition.objects.filter(pk=edition.pk).update(
+        formal_check_ends_at=now - 40 * day,
+        scoring_opens_at=now - 20 * day,
+        scoring_closes_at=now - 2 * day,
+        results_date=now + 30 * day,
+    )
+    edition.refresh_from_db()
+    users = _users()
+    organiser = get_user_model().objects.get(username="organizator")
+    preselection, _created = PreselectionRound.objects.update_or_create(
+        edition=edition,
+        defaults={
+            "opens_at": now - 38 * day,
+            "closes_at": now - 22 * day,
+            "shortlist_size": IS_FINALISTS,
+            "threshold": None,
+            "closed_at": now - 22 * day,
+            "closed_by": organiser,
+        },
+    )
+    pre_criteria = []
+    for final in edition.criteria.filter(round__isnull=True).order_by("order"):
+        criterion, _created = Criterion.objects.update_or_create(
+            edition=edition,
+            round=preselection,
+            name=final.name,
+            defaults={
+                "description": final.description,
+                "scale_min": final.scale_min,
+                "scale_max": final.scale_max,
+                "step": final.step,
+                "weight": final.weight,
+                "order": final.order,
+            },
+        )
+        pre_criteria.append(criterion)
+    # juror2 works for the Mazovian regional office: every Mazovian entrant conflicts.
+    JurorProfile.objects.update_or_create(
+        user=users["juror2"], defaults={"affiliation": Institution.objects.get(terc="14")}
+    )
+    categories = list(edition.categories.all())
+    _appoint(categories, users, IS_JURORS)
+    for category in categories:
+        for user in users.values():
+            apply_for(juror=user, category=category)
+    _assign(categories, organiser)
+    if ScoreSheet.objects.filter(entry__edition=edition).exists():
+        return
+    rng = random.Random(2021)
+    entries = list(
+        Entry.objects.filter(edition=edition, status=EntryStatus.ELIGIBLE).order_by("sequence")
+    )
+    quality = {entry.pk: rng.uniform(3, 9) for entry in entries}
+    by_pk = {entry.pk: entry for entry in entries}
+    recused = set(
+        Recusal.objects.filter(entry__edition=edition, lifted_at__isnull=True).values_list(
+            "juror_id", "entry_id"
+        )
+    )
+    names = {user.pk: name for name, user in users.items()}
+    # The pre-selection: every assigned pair scored and submitted before the round closed.
+    pairs = [
+        (names[juror], by_pk[entry])
+        for juror, entry in Assignment.objects.filter(entry__edition=edition)
+        .order_by("entry__sequence", "juror_id")
+        .values_list("juror_id", "entry_id")
+        if (juror, entry) not in recused and entry in by_pk
+    ]
+    _is_sheets(edition, users, pairs, pre_criteria, preselection, quality,
+               when=preselection.closes_at - 2 * day, share=1.0, rng=rng)  # fmt: skip
+    # The chairs confirmed the proposed shortlists soon after the round closed.
+    finalists = []
+    for category in categories:
+        proposed = round_services.proposal(category, preselection)
+        shortlist = Shortlist.objects.create(
+            round=preselection,
+            category=category,
+            proposal=[int(pk) for pk in proposed.entries],
+            tied=[int(pk) for pk in proposed.tied],
+            confirmed_by=users[CHAIR],
+            confirmed_at=preselection.closes_at + 2 * day,
+        )
+        shortlist.entries.set([int(pk) for pk in proposed.entries])
+        finalists += [by_pk[int(pk)] for pk in proposed.entries]
+    # The final: the whole jury scores each finalist on a fresh sheet; most sheets are in.
+    pairs = [
+        (name, entry)
+        for entry in finalists
+        for name in [*IS_JURORS, CHAIR]
+        if (users[name].pk, entry.pk) not in recused and rng.random() < 0.9
+    ]
+    _is_sheets(edition, users, pairs, list(edition.criteria.filter(round__isnull=True).order_by("order")),
+               None, quality, when=now - 5 * day, share=0.9, rng=rng)  # fmt: skip

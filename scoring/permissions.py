@@ -133,6 +133,8 @@ _COMPETITION_PATHS = {
     "competition.edition": "competition",
     "competition.category": "edition__competition",
     "competition.criterion": "edition__competition",
+    "competition.preselectionround": "edition__competition",
+    "scoring.shortlist": "round__edition__competition",
     "competition.prize": "category__edition__competition",
     "competition.award": "category__edition__competition",
     "entries.entry": "edition__competition",

@@ -20,12 +20,7 @@ from scoring.queries import entries_for_juror
 from scoring.results.compute import compute
 from scoring.rounds import services as rounds
 from scoring.rounds.queries import not_qualified, stage_entries
-from tests.factories import BASE, CriterionFactory
-from tests.scoring.conftest import DURING_SCORING
-
-PRESELECTION = BASE + dt.timedelta(days=42)
-AFTER_PRESELECTION = BASE + dt.timedelta(days=44, hours=12)
-
+from tests.scoring.conftest import AFTER_PRESELECTION, DURING_SCORING, PRESELECTION, score
 
 # The engine: pure pandas ---------------------------------------------------------------------
 
@@ -76,43 +71,6 @@ def test_combine_weights_the_shares_of_each_scale():
 
 
 # The round in the database -------------------------------------------------------------------
-
-
-@pytest.fixture
-def preselection(category):
-    edition = category.edition
-    return PreselectionRound.objects.create(
-        edition=edition,
-        opens_at=edition.formal_check_ends_at,
-        closes_at=edition.formal_check_ends_at + dt.timedelta(days=4),
-        shortlist_size=2,
-    )
-
-
-@pytest.fixture
-def pre_criterion(category, preselection):
-    return CriterionFactory(edition=category.edition, round=preselection, name="Ocena wstępna")
-
-
-def score(juror, entry, criteria, values, when):
-    with time_machine.travel(when, tick=False):
-        return services.save_score_sheet(
-            juror=juror,
-            entry=entry,
-            scores={str(c.pk): str(v) for c, v in zip(criteria, values, strict=True)},
-            justification="Uzasadnienie oceny.",
-            version=0,
-            submit=True,
-        )
-
-
-@pytest.fixture
-def pre_scored(entries, juror, chair, pre_criterion):
-    """Means: entry0 8.5, entry1 6.5, entry2 6.5 (tied at the cut of 2)."""
-    for user, values in [(juror, [9, 7, 7]), (chair, [8, 6, 6])]:
-        for entry, value in zip(entries, values, strict=True):
-            score(user, entry, [pre_criterion], [value], PRESELECTION)
-    return entries
 
 
 def test_round_clean_refuses_a_window_overlapping_the_final(category):
@@ -233,9 +191,7 @@ def test_close_round_refuses_n_above_the_eligible_entries(preselection, entries,
     assert preselection.closed_at is None
 
 
-def test_close_round_refuses_a_threshold_outside_the_scale(
-    pre_scored, preselection, organiser
-):
+def test_close_round_refuses_a_threshold_outside_the_scale(pre_scored, preselection, organiser):
     PreselectionRound.objects.filter(pk=preselection.pk).update(
         shortlist_size=None, threshold=Decimal(11)
     )

@@ -11,15 +11,8 @@ from django.urls import reverse
 
 from scoring.models import Shortlist
 from tests.factories import AssignmentFactory, AssignmentRuleFactory, EntryFactory
-from tests.scoring.conftest import DURING_SCORING
-from tests.scoring.test_rounds import (  # noqa: F401 (fixtures)
-    AFTER_PRESELECTION,
-    PRESELECTION,
-    confirm,
-    pre_criterion,
-    pre_scored,
-    preselection,
-)
+from tests.scoring.conftest import AFTER_PRESELECTION, DURING_SCORING, PRESELECTION
+from tests.scoring.test_rounds import confirm
 
 pytestmark = pytest.mark.django_db
 

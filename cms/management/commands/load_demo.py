@@ -71,6 +71,16 @@ DEMO_LOGINS = [
         "juror2", "demo-juror2", "juror", "juror2@example.org", "Katarzyna Wójcik", feminine=True
     ),
     DemoLogin("juror3", "demo-juror3", "juror", "juror3@example.org", "Tomasz Lewandowski"),
+    # The rest of the jury of nine of "Innowacyjny Samorząd" (the chair and eight jurors).
+    DemoLogin("juror4", "demo-juror4", "juror", "juror4@example.org", "Michał Szymański"),
+    DemoLogin(
+        "juror5", "demo-juror5", "juror", "juror5@example.org", "Agnieszka Woźniak", feminine=True
+    ),
+    DemoLogin("juror6", "demo-juror6", "juror", "juror6@example.org", "Krzysztof Kozłowski"),
+    DemoLogin(
+        "juror7", "demo-juror7", "juror", "juror7@example.org", "Barbara Jankowska", feminine=True
+    ),
+    DemoLogin("juror8", "demo-juror8", "juror", "juror8@example.org", "Paweł Mazurek"),
     DemoLogin(
         "wnioskodawca",
         "demo-wnioskodawca",
