@@ -181,6 +181,7 @@ def _criteria(edition: Edition, rows: list[tuple[str, str, int]]) -> None:
     for order, (name, description, weight) in enumerate(rows, start=1):
         Criterion.objects.update_or_create(
             edition=edition,
+            round=None,
             name=name,
             defaults={
                 "description": description,

@@ -102,7 +102,7 @@ class EditionPage(Page):
                 "edition": edition,
                 "timeline": _timeline(edition, timezone.now()),
                 "categories": categories,
-                "criteria": Criterion.objects.filter(edition=edition).order_by("order"),
+                "criteria": Criterion.objects.filter(edition=edition, round=None).order_by("order"),
                 "call_open": edition.phase_at(timezone.now()) == Phase.CALL_OPEN,
                 "announcements": self.get_children().live().public(),
                 "data_formats": list(opendata.FORMATS),

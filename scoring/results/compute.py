@@ -133,7 +133,8 @@ def compute(
         criteria={
             str(c.pk): c for c in Criterion.objects.filter(edition=category.edition, round=round)
         },
-        tie_decision=latest_tie_decision(category),
-        award_decision=latest_award_decision(category),
+        # Ties and awards are decided in the final; a round's results have neither.
+        tie_decision=latest_tie_decision(category) if round is None else None,
+        award_decision=latest_award_decision(category) if round is None else None,
         digest=digest,
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from competition.lifecycle import preselection_of
 from competition.models import Criterion, Edition
 
 from ..models import Recusal
@@ -126,11 +127,99 @@ def _category_payload(results: CategoryResults) -> dict:
     }
 
 
+def _criteria_payload(criteria) -> list[dict]:
+    return [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "weight": str(c.weight),
+            "min": str(c.scale_min),
+            "max": str(c.scale_max),
+            "category": c.category_id,
+            "tiebreak_order": c.tiebreak_order,
+        }
+        for c in criteria
+    ]
+
+
+def _scores_payload(categories, criteria, round=None) -> list[dict]:
+    scores = scores_frame(categories, round)
+    return scores_payload(
+        (
+            (int(r.category), int(r.entry), int(r.juror), int(r.criterion), float(r.score))
+            for r in scores.itertuples()
+        ),
+        categories=[c.pk for c in categories],
+        criteria=[c.pk for c in criteria],
+    )
+
+
+RANKING_KEYS = ("entry", "number", "title", "institution", "aggregate", "rank", "rank_interval")
+
+
+def _preselection_payload(round, categories) -> dict:
+    """The pre-selection as the jury closed it: its rule, each category's ranking with its
+    agreement and confidence, the shortlist (proposal, ties at the cut, finalists, the
+    justification of changes) and, with a weight, the combined final ranking."""
+    from ..rounds.queries import shortlists_of
+    from ..rounds.services import final_ranking
+
+    criteria = list(Criterion.objects.filter(round=round).order_by("order", "pk"))
+    shortlists = shortlists_of(round)
+    blocks = []
+    for category in categories:
+        computed = _category_payload(compute(category, round=round))
+        shortlist = shortlists.get(category.pk)
+        finalists = {str(e.pk) for e in shortlist.entries.all()} if shortlist else set()
+        combined = final_ranking(category)
+        blocks.append(
+            {
+                "id": category.pk,
+                "name": category.name,
+                "agreement": computed["agreement"],
+                "ranking": [
+                    {key: row[key] for key in RANKING_KEYS}
+                    | {"finalist": row["entry"] in finalists}
+                    for row in computed["ranking"]
+                ],
+                "shortlist": {
+                    "proposal": [str(pk) for pk in shortlist.proposal],
+                    "tied": [str(pk) for pk in shortlist.tied],
+                    "finalists": sorted(finalists, key=int),
+                    "justification": shortlist.justification,
+                    "by": shortlist.confirmed_by.get_username(),
+                    "by_name": _full_name(shortlist.confirmed_by),
+                    "at": shortlist.confirmed_at.isoformat(),
+                }
+                if shortlist
+                else None,
+                "combined": [
+                    {k: _clean(v) for k, v in row.items()}
+                    for row in combined.rows.to_dict("records")
+                ]
+                if combined
+                else None,
+            }
+        )
+    return {
+        "opens_at": round.opens_at.isoformat(),
+        "closes_at": round.closes_at.isoformat(),
+        "closed_at": round.closed_at.isoformat() if round.closed_at else None,
+        "mode": round.mode,
+        "shortlist_size": round.shortlist_size,
+        "threshold": str(round.threshold) if round.threshold is not None else None,
+        "weight": str(round.weight),
+        "criteria": _criteria_payload(criteria),
+        "categories": blocks,
+        "scores": _scores_payload(categories, criteria, round),
+    }
+
+
 def build_payload(edition: Edition) -> dict:
     categories = list(edition.categories.order_by("sort_order", "name"))
-    criteria = list(Criterion.objects.filter(edition=edition).order_by("order", "pk"))
+    criteria = list(Criterion.objects.filter(edition=edition, round=None).order_by("order", "pk"))
     scores = scores_frame(categories)
-    return {
+    payload = {
         "competition": edition.competition.name,
         "edition": {
             "id": edition.pk,
@@ -161,6 +250,11 @@ def build_payload(edition: Edition) -> dict:
             criteria=[c.pk for c in criteria],
         ),
     }
+    # Only an edition with a pre-selection gets the key: other snapshots read as before.
+    round = preselection_of(edition)
+    if round is not None:
+        payload["preselection"] = _preselection_payload(round, categories)
+    return payload
 
 
 ScoreRow = tuple[int, int, int, int, float]

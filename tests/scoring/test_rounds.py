@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import openpyxl
 import pandas as pd
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from competition import lifecycle
 from competition.lifecycle import RoundAction
@@ -17,10 +20,12 @@ from scoring import services
 from scoring.aggregation.rounds import combine, propose_shortlist
 from scoring.models import ScoreSheet, Shortlist
 from scoring.queries import entries_for_juror
+from scoring.results import protocol
 from scoring.results.compute import compute
 from scoring.rounds import services as rounds
 from scoring.rounds.queries import not_qualified, stage_entries
 from tests.scoring.conftest import AFTER_PRESELECTION, DURING_SCORING, PRESELECTION, score
+from tests.scoring.test_results import freeze
 
 # The engine: pure pandas ---------------------------------------------------------------------
 
@@ -325,3 +330,35 @@ def test_final_ranking_weighted_combination_checked_by_hand(
     assert combined.loc[first, "combined"] == pytest.approx(0.425 + 15.5 / 60)
     assert combined.loc[second, "combined"] == pytest.approx(0.325 + 24.5 / 60)
     assert combined.loc[second, "rank"] == 1
+
+
+# The snapshot and the protocol record both rounds --------------------------------------------
+
+
+def test_snapshot_and_protocol_record_both_rounds(
+    finalists, category, juror, chair, criteria, organiser, preselection
+):
+    for user, table in [(juror, [(5, 5), (9, 7)]), (chair, [(6, 4), (8, 8)])]:
+        for entry, values in zip(finalists, table, strict=True):
+            score(user, entry, criteria, values, DURING_SCORING)
+
+    snapshot = freeze(category, organiser, finalists)
+    buffer = io.BytesIO()
+    protocol.write_protocol(snapshot, buffer)
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+
+    [block] = snapshot.payload["preselection"]["categories"]
+    assert [r["number"] for r in block["ranking"]] == ["T-1", "T-2", "T-3"]
+    assert block["shortlist"]["finalists"] == [str(e.pk) for e in finalists]
+    assert block["shortlist"]["tied"] == [str(e.pk) for e in finalists[1:]] + [
+        str(block["ranking"][2]["entry"])
+    ]
+    assert [r["number"] for r in snapshot.payload["categories"][0]["ranking"]] == ["T-2", "T-1"]
+    pre_rows = list(book[_("Pre-selection")].iter_rows(min_row=2, values_only=True))
+    assert [(row[2], row[7].startswith(_("finalist"))) for row in pre_rows] == [
+        ("T-1", True),
+        ("T-2", True),
+        ("T-3", False),
+    ]
+    decisions = [row[4] for row in book[_("Decisions")].iter_rows(min_row=2, values_only=True)]
+    assert "Jury rozstrzygnęło remis na progu." in decisions

@@ -156,6 +156,8 @@ class ProtocolContent:
     category_names: Mapping[int, str] = field(default_factory=dict)
     # Answers to the entry form's questions marked "for the jury", by entry id.
     answers: Mapping[int, list[tuple[str, str]]] = field(default_factory=dict)
+    # The pre-selection as the snapshot recorded it (payload["preselection"]), or None.
+    preselection: Mapping | None = None
 
     @property
     def decisions(self) -> list[Decision]:
@@ -352,4 +354,5 @@ def build_content(snapshot: ResultSnapshot) -> ProtocolContent:
         criteria={c["id"]: c["name"] for c in payload["criteria"]},
         category_names={c["id"]: c["name"] for c in payload["categories"]},
         answers=jury_answers(entries),
+        preselection=payload.get("preselection"),
     )

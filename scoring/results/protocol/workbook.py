@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import IO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -16,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from competition.workbooks import text_row
 
-from .content import ProtocolContent, iter_scores
+from .content import ProtocolContent, iter_scores, local_moment
 
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -191,6 +192,9 @@ def write_workbook(
         decisions.append(
             [decision.category, what, decision.by, decision.at, decision.justification or "—"],
         )
+    if content.preselection:
+        _shortlist_decisions(decisions, content.preselection)
+        _preselection(workbook, content.preselection, _safe_title(_("Pre-selection"), used))
     tick()
 
     if content.answers:
@@ -198,6 +202,75 @@ def write_workbook(
     _signatures(workbook, content, _safe_title(_("Signatures"), used))
     tick()
     workbook.save(target)
+
+
+def _shortlist_decisions(decisions: ProtocolSheet, preselection) -> None:
+    """Each category's confirmed shortlist, beside the jury's other decisions."""
+    for category in preselection["categories"]:
+        shortlist = category["shortlist"]
+        if not shortlist:
+            continue
+        numbers = {row["entry"]: row["number"] for row in category["ranking"]}
+        what = ngettext(
+            "Shortlist for the final confirmed: %(count)d finalist",
+            "Shortlist for the final confirmed: %(count)d finalists",
+            len(shortlist["finalists"]),
+        ) % {"count": len(shortlist["finalists"])}
+        details = [", ".join(numbers.get(pk, pk) for pk in shortlist["finalists"])]
+        if shortlist["tied"]:
+            details.append(
+                _("Tied at the cut: %(entries)s")
+                % {"entries": ", ".join(numbers.get(pk, pk) for pk in shortlist["tied"])}
+            )
+        if shortlist["finalists"] != sorted(shortlist["proposal"], key=int):
+            details.append(_("Changed from the proposal."))
+        decisions.append(
+            [
+                category["name"],
+                "\n".join([what, *details]),
+                shortlist["by_name"],
+                local_moment(shortlist["at"]),
+                shortlist["justification"] or "—",
+            ]
+        )
+
+
+def _preselection(workbook: Workbook, preselection, title: str) -> None:
+    """The pre-selection's ranking per category: who went to the final, who did not."""
+    sheet = ProtocolSheet(
+        workbook,
+        title,
+        [
+            _("Category"),
+            _("Rank"),
+            _("Number"),
+            _("Title"),
+            _("Institution"),
+            _("Aggregate"),
+            _("90-percent rank interval"),
+            _("Final"),
+        ],
+        [24, 9, 14, 42, 34, 9, 14, 24],
+    )
+    for category in preselection["categories"]:
+        tied = set((category["shortlist"] or {}).get("tied", []))
+        for row in category["ranking"]:
+            low, high = row["rank_interval"]
+            outcome = _("finalist") if row["finalist"] else _("not qualified for the final")
+            if row["entry"] in tied:
+                outcome = f"{outcome} ({_('tied at the cut')})"
+            sheet.append(
+                [
+                    category["name"],
+                    row["rank"],
+                    row["number"],
+                    row["title"],
+                    row["institution"],
+                    row["aggregate"],
+                    f"{low}–{high}" if low is not None else "",
+                    outcome,
+                ]
+            )
 
 
 def _answers(workbook: Workbook, content: ProtocolContent, title: str) -> None:
