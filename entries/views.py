@@ -17,6 +17,7 @@ from competition import lifecycle
 from competition.lifecycle import Action
 from competition.models import Edition, Institution
 from scoring import permissions
+from scoring.rounds.queries import not_qualified_ids
 
 from . import questions, services
 from .forms import (
@@ -92,7 +93,9 @@ def _open_editions():
 def dashboard(request: HttpRequest) -> HttpResponse:
     entries = list(entries_for_applicant(request.user))
     now = timezone.now()
+    not_qualified = not_qualified_ids(entries)
     for entry in entries:
+        entry.not_qualified = entry.pk in not_qualified
         entry.can_change = (
             entry.status in EDITABLE_STATUSES
             and lifecycle.verdict(Action.EDIT_ENTRY, entry.edition, at=now).allowed
@@ -204,6 +207,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "missing": _missing(entry),
             "can_change": can_change,
+            "not_qualified": bool(not_qualified_ids([entry])),
             "attachment_form": AttachmentForm(),
         },
     )

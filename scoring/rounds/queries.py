@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from competition.lifecycle import preselection_of
 from competition.models import Category, PreselectionRound
@@ -45,6 +46,28 @@ def shortlists_of(round: PreselectionRound) -> dict[int, Shortlist]:
         .select_related("confirmed_by")
         .prefetch_related("entries")
     }
+
+
+def not_qualified_ids(entries) -> set[int]:
+    """Of these entries, those an applicant sees as "not qualified for the final": eligible,
+    in an edition whose results are published, in a category whose shortlist was confirmed
+    without them. One query, and none when no such entry is listed."""
+    now = timezone.now()
+    ids = [
+        e.pk
+        for e in entries
+        if e.status == EntryStatus.ELIGIBLE
+        and e.edition.published_at is not None
+        and e.edition.published_at <= now
+    ]
+    if not ids:
+        return set()
+    return set(
+        Entry.objects.filter(pk__in=ids)
+        .filter(Exists(Shortlist.objects.filter(category=OuterRef("category"))))
+        .exclude(Exists(Shortlist.entries.through.objects.filter(entry=OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )
 
 
 def not_qualified(entry: Entry) -> bool:

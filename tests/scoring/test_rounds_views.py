@@ -3,18 +3,29 @@ the juror's list and the chair's matrix per round (queries flat in entries)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from competition.models import Edition
 from scoring.models import Shortlist
-from tests.factories import AssignmentFactory, AssignmentRuleFactory, EntryFactory
+from tests.factories import (
+    BASE,
+    AssignmentFactory,
+    AssignmentRuleFactory,
+    EntryFactory,
+    MembershipFactory,
+)
 from tests.scoring.conftest import AFTER_PRESELECTION, DURING_SCORING, PRESELECTION
 from tests.scoring.test_rounds import confirm
 
 pytestmark = pytest.mark.django_db
+
+AFTER_FINAL = BASE + dt.timedelta(days=80)
 
 ROLES = [
     "anonymous",
@@ -226,3 +237,42 @@ def test_matrix_in_the_preselection_queries_flat_in_entries(
 
     assert len(response.context["rows"]) == 50
     assert response.context["round"] == preselection
+
+
+# The applicant's side --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def published(pre_scored, category, chair, preselection):
+    """Finalists: the first two entries; results published after the final."""
+    confirm(preselection, category, chair, pre_scored[:2], "Remis rozstrzygnięty przez jury.")
+    Edition.objects.filter(pk=category.edition_id).update(
+        frozen_at=AFTER_FINAL, published_at=AFTER_FINAL
+    )
+    return pre_scored
+
+
+@pytest.mark.parametrize(("index", "shown"), [(2, True), (0, False)])
+def test_applicant_sees_not_qualified_once_published(client, published, index, shown):
+    user = MembershipFactory(institution=published[index].institution).user
+    client.force_login(user)
+
+    with time_machine.travel(AFTER_FINAL + dt.timedelta(days=1), tick=False):
+        detail = client.get(reverse("entries:detail", args=[published[index].pk]))
+        dashboard = client.get(reverse("entries:dashboard"))
+
+    assert (b'data-not-qualified="1"' in detail.content) == shown
+    assert (b'data-not-qualified="1"' in dashboard.content) == shown
+
+
+def test_applicant_sees_nothing_before_publishing(
+    client, pre_scored, category, chair, preselection
+):
+    confirm(preselection, category, chair, pre_scored[:2], "Remis rozstrzygnięty przez jury.")
+    client.force_login(MembershipFactory(institution=pre_scored[2].institution).user)
+
+    with time_machine.travel(DURING_SCORING, tick=False):
+        detail = client.get(reverse("entries:detail", args=[pre_scored[2].pk]))
+
+    assert detail.status_code == 200
+    assert b'data-not-qualified="1"' not in detail.content
