@@ -28,6 +28,7 @@ _VIEW_PERMISSIONS = {
         "view_edition",
         "view_category",
         "view_criterion",
+        "view_preselectionround",
         "view_prize",
         "view_award",
         "view_institution",
@@ -50,7 +51,14 @@ _DUTY_PERMISSIONS = {
             "change_competition",
             *(
                 f"{action}_{model}"
-                for model in ("edition", "category", "criterion", "prize", "award")
+                for model in (
+                    "edition",
+                    "category",
+                    "criterion",
+                    "preselectionround",
+                    "prize",
+                    "award",
+                )
                 for action in ("add", "change", "delete")
             ),
         ),

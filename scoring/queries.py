@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from competition import lifecycle
 from competition.models import Category
 from entries.models import Entry, EntryStatus
 
@@ -17,7 +18,7 @@ from . import permissions
 from .assignment.models import Assignment, AssignmentRule
 from .assignment.queries import visible_to_juror
 from .models import Recusal, ReminderMailing, ScoreSheet, SheetStatus
-from .rounds.queries import assignment_applies, stage_entries
+from .rounds.queries import assignment_applies, in_final, stage_entries
 
 
 def panel_categories(user) -> QuerySet[Category]:
@@ -86,13 +87,32 @@ def juror_status(entry: Entry) -> str:
 
 
 def sheets_progress(categories: list[Category]) -> dict[int, tuple[int, int]]:
-    """(sheets submitted, sheets expected) per category, in a fixed number of queries.
+    """(sheets submitted, sheets expected) per category in the round jurors work in now,
+    in a fixed number of queries per round.
 
-    Expected: every eligible entry times the category's jurors, less the active conflicts.
+    Expected: every entry of the round times the category's jurors, less the active conflicts.
     """
+    by_round: dict[object, list[Category]] = {}
+    for category in categories:
+        by_round.setdefault(lifecycle.stage(category.edition), []).append(category)
+    progress = {}
+    for round, group in by_round.items():
+        progress.update(_sheets_progress(group, round))
+    return progress
+
+
+def _sheets_progress(categories: list[Category], round) -> dict[int, tuple[int, int]]:
     ids = [c.pk for c in categories]
+    # A final after a pre-selection is scored by the whole jury, not by k jurors per entry.
+    whole_jury = {
+        c.pk for c in categories if round is None and lifecycle.preselection_of(c.edition)
+    }
+    # The round's entries: every eligible one in a pre-selection, the finalists in a final.
+    in_round = Entry.objects.filter(status=EntryStatus.ELIGIBLE)
+    if round is None:
+        in_round = in_round.filter(in_final())
     eligible = dict(
-        Entry.objects.filter(category_id__in=ids, status=EntryStatus.ELIGIBLE)
+        in_round.filter(category_id__in=ids)
         .values("category_id")
         .annotate(n=Count("pk"))
         .values_list("category_id", "n")
@@ -102,6 +122,7 @@ def sheets_progress(categories: list[Category]) -> dict[int, tuple[int, int]]:
             entry__category_id__in=ids,
             entry__status=EntryStatus.ELIGIBLE,
             status=SheetStatus.SUBMITTED,
+            round=round,
         )
         .values("entry__category_id")
         .annotate(n=Count("pk"))
@@ -112,11 +133,16 @@ def sheets_progress(categories: list[Category]) -> dict[int, tuple[int, int]]:
     active = Recusal.objects.filter(
         entry__category_id__in=ids, entry__status=EntryStatus.ELIGIBLE, lifted_at__isnull=True
     )
+    if round is None:
+        active = active.filter(entry__in=in_round)
     recused, recused_sheets = {}, {}
     for category_id, has_sheet in active.annotate(
         has_sheet=Exists(
             ScoreSheet.objects.filter(
-                juror=OuterRef("juror"), entry=OuterRef("entry"), status=SheetStatus.SUBMITTED
+                juror=OuterRef("juror"),
+                entry=OuterRef("entry"),
+                status=SheetStatus.SUBMITTED,
+                round=round,
             )
         )
     ).values_list("entry__category_id", "has_sheet"):
@@ -127,11 +153,13 @@ def sheets_progress(categories: list[Category]) -> dict[int, tuple[int, int]]:
         pk: max(eligible.get(pk, 0) * len(juries[pk].jurors) - recused.get(pk, 0), 0) for pk in ids
     }
     # Where k jurors score each entry, the pairs assigned are what is expected.
-    with_k = list(
-        AssignmentRule.objects.filter(
+    with_k = [
+        pk
+        for pk in AssignmentRule.objects.filter(
             category_id__in=ids, jurors_per_entry__isnull=False
         ).values_list("category_id", flat=True)
-    )
+        if pk not in whole_jury
+    ]
     if with_k:
         assigned = dict(
             Assignment.objects.filter(

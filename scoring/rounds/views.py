@@ -19,6 +19,9 @@ from ..results.views import _get_category_for_results, _get_edition_for_organise
 from . import services
 from .forms import ShortlistForm
 
+# Entries listed below the cut, for the chair to take one of them in instead.
+SHORTLIST_MARGIN = 10
+
 
 @login_required
 def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
@@ -79,6 +82,11 @@ def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
                 "finalist": entry.pk in finalists,
             }
         )
+    # The list the chair reads: the proposed (or confirmed) finalists and the next few below
+    # the cut; everything below is on the round's results page.
+    kept = [r for r in rows if r["proposed"] or r["finalist"]]
+    below = [r for r in rows if not (r["proposed"] or r["finalist"])]
+    rows = kept + below[:SHORTLIST_MARGIN]
     return render(
         request,
         "scoring/shortlist.html",
@@ -91,6 +99,7 @@ def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
             "confirmed": confirmed,
             "verdict": verdict,
             "proposed_count": len(proposal.entries),
+            "not_shown": len(below[SHORTLIST_MARGIN:]),
         },
     )
 
