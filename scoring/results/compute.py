@@ -66,9 +66,13 @@ def _rank(category: Category, *, bootstrap: int, round=None) -> aggregation.Cate
         frame.drop(columns=["category"]),
         criteria_frame(category, round),
         method=category.edition.method,
-        places=category.places,
-        distinctions=category.max_distinctions,
-        min_share=float(category.min_award_share) if category.min_award_share is not None else None,
+        # In a pre-selection the "places" are the shortlist's: P(award place) is then the
+        # probability of reaching the final, and a tie at the cut is named as such.
+        places=category.places if round is None else (round.shortlist_size or 0),
+        distinctions=category.max_distinctions if round is None else 0,
+        min_share=None
+        if round is not None or category.min_award_share is None
+        else float(category.min_award_share),
         bootstrap=bootstrap,
         chair_decision=decision.order if decision else None,
         other_methods=True,

@@ -140,7 +140,7 @@ def ranking_inputs(category: Category, round=None) -> dict:
         "min_share": category.min_award_share,
     }
     if round is not None:
-        inputs["round"] = round.pk
+        inputs["round"] = [round.pk, round.shortlist_size]
     return inputs
 
 

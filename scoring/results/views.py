@@ -27,7 +27,7 @@ from ..forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
 from ..models import ProtocolExport, ResultSnapshot
 from ..queries import jury_of_record, recent_mailings, sheets_progress
 from ..rounds.queries import shortlists_of
-from ..rounds.services import final_ranking
+from ..rounds.services import final_ranking, proposal
 from ..tasks import build_protocol_task
 from . import charts, protocol
 from .compute import CACHE_SECONDS, load_entries
@@ -219,6 +219,15 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
         )
         context["page"] = page
         context["rows"] = _rows(computed, list(page.object_list))
+        if round is not None:
+            # Order within the shortlist decides nothing; a tie at its cut the chair settles
+            # on the shortlist page, not by a tie-break.
+            tied = set(proposal(category, round).tied)
+            for row in context["rows"]:
+                if row["entry"] in tied:
+                    row["tie_break_label"] = _("tied at the cut")
+                elif row["tie_break"] == "unresolved":
+                    row["tie_break_label"] = ""
         context["award_rows"] = _rows(computed, contenders)
         context["tie_groups"] = [
             [(entry, computed.entries[entry]) for entry in group]
