@@ -61,6 +61,10 @@ QUESTION = Noun(
     pgettext_lazy("accusative", "entry form question"),
     pgettext_lazy("genitive plural", "entry form questions"),
 )
+ASSIGNMENT_CHANGE = Noun(
+    pgettext_lazy("accusative", "assignment change"),
+    pgettext_lazy("genitive plural", "assignment changes"),
+)
 SHEET_CHANGE = Noun(
     pgettext_lazy("accusative", "score sheet change"),
     pgettext_lazy("genitive plural", "score sheet changes"),

@@ -39,6 +39,7 @@ _VIEW_PERMISSIONS = {
         "view_jurorprofile",
         "view_recusal",
         "view_scoresheetaudit",
+        "view_assignmentaudit",
     ),
     "wagtailadmin": ("access_admin",),
 }

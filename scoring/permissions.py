@@ -145,6 +145,7 @@ _COMPETITION_PATHS = {
     "scoring.recusal": "entry__edition__competition",
     "scoring.scoresheet": "entry__edition__competition",
     "scoring.scoresheetaudit": "sheet__entry__edition__competition",
+    "scoring.assignmentaudit": "category__edition__competition",
     "scoring.resultsnapshot": "edition__competition",
     "scoring.protocolexport": "snapshot__edition__competition",
     "scoring.remindermailing": "category__edition__competition",

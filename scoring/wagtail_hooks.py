@@ -7,6 +7,7 @@ from django.contrib.auth.models import Permission
 from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
@@ -21,7 +22,7 @@ from competition.models import Duty
 
 from . import admin_views
 from .assignment import admin_views as assignment
-from .models import JurorProfile, Recusal, ScoreSheetAudit
+from .models import AssignmentAudit, JurorProfile, Recusal, ScoreSheetAudit
 
 
 class LimitedModelViewSet(ModelViewSet):
@@ -245,6 +246,39 @@ class ScoreSheetAuditViewSet(TeamScopedViewSet, DeclinedViewSet, LimitedModelVie
     inspect_view_fields = ["at", "by", "action", "sheet", "old_values", "new_values"]
 
 
+def _pairs_count(pairs: list) -> str:
+    """How many pairs a change added or removed; the pairs themselves are on its own page."""
+    if not pairs:
+        return "—"
+    return ngettext("%(count)d pair", "%(count)d pairs", len(pairs)) % {"count": len(pairs)}
+
+
+class AssignmentAuditViewSet(TeamScopedViewSet, DeclinedViewSet, LimitedModelViewSet):
+    """The assignments' append-only log beside the score sheets' (Jury › Assignment changes)."""
+
+    noun = nouns.ASSIGNMENT_CHANGE
+
+    model = AssignmentAudit
+    name = "assignment_audit"
+    url_prefix = "assignment-audit"
+    icon = "history"
+    menu_label = _("Assignment changes")
+    inspect_view_enabled = True
+    list_filter = ["action"]
+    list_display = [
+        "at",
+        "by",
+        Column("category", label=_("category"), accessor="category"),
+        Column("action", label=_("action"), accessor="get_action_display"),
+        Column("added", label=_("added"), accessor=lambda a: _pairs_count(a.added)),
+        Column("removed", label=_("removed"), accessor=lambda a: _pairs_count(a.removed)),
+    ]
+    inspect_view_fields = ["at", "by", "category", "action", "added", "removed", "details"]
+
+    def get_queryset(self, request):
+        return AssignmentAudit.objects.select_related("by", "category__edition__competition")
+
+
 class JuryGroup(ModelViewSetGroup):
     menu_label = _("Jury")
     menu_icon = "group"
@@ -254,6 +288,7 @@ class JuryGroup(ModelViewSetGroup):
         JurorProfileViewSet(),
         RecusalViewSet(),
         ScoreSheetAuditViewSet(),
+        AssignmentAuditViewSet(),
     )
 
 
