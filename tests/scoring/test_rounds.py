@@ -362,3 +362,19 @@ def test_snapshot_and_protocol_record_both_rounds(
     ]
     decisions = [row[4] for row in book[_("Decisions")].iter_rows(min_row=2, values_only=True)]
     assert "Jury rozstrzygnęło remis na progu." in decisions
+
+
+def test_pdf_protocol_has_the_preselection(
+    finalists, category, juror, chair, criteria, organiser, preselection, tmp_path
+):
+    from tests.scoring.test_protocol import pdf_text
+
+    for user, table in [(juror, [(5, 5), (9, 7)]), (chair, [(6, 4), (8, 8)])]:
+        for entry, values in zip(finalists, table, strict=True):
+            score(user, entry, criteria, values, DURING_SCORING)
+    snapshot = freeze(category, organiser, finalists)
+
+    text = pdf_text(snapshot, tmp_path)
+
+    assert _("not qualified for the final") in text
+    assert "Jury rozstrzygnęło remis na progu." in text
