@@ -87,7 +87,7 @@ def live_editions(user) -> list[EditionOverview]:
     """The user's editions not archived yet, newest first; a fixed number of queries for any number."""
     editions = list(
         organised(Edition.objects.filter(archived_at__isnull=True), user)
-        .select_related("competition")
+        .select_related("competition", "preselection")
         .order_by("-call_opens_at")
     )
     counts: dict[int, dict[str, int]] = {e.pk: {} for e in editions}
@@ -114,6 +114,14 @@ def live_editions(user) -> list[EditionOverview]:
         action, label = lifecycle.NEXT_STEP[phase]
         verdict = lifecycle.verdict(action, edition) if action else None
         ours = action is None or edition.competition_id in allowed[_STEP_DUTY[action]]
+        next_url = _next_url(action, edition)
+        round_step = lifecycle.round_next_step(edition)
+        if round_step is not None:
+            # The pre-selection's steps are taken on the edition's results page.
+            round_action, label = round_step
+            verdict = lifecycle.round_verdict(round_action, edition.preselection)
+            ours = edition.competition_id in allowed[Duty.RESULTS]
+            next_url = reverse("scoring:edition_results", args=[edition.pk])
         overviews.append(
             EditionOverview(
                 edition=edition,
@@ -125,7 +133,7 @@ def live_editions(user) -> list[EditionOverview]:
                     if c.edition_id == edition.pk
                 ],
                 next_label=str(label),
-                next_url=_next_url(action, edition) if verdict and ours else "",
+                next_url=next_url if verdict and ours else "",
                 sees_results=edition.competition_id in allowed[Duty.RESULTS],
                 next_reason=(
                     verdict.reason

@@ -352,3 +352,19 @@ NEXT_STEP: dict[Phase, tuple[Action | None, Promise]] = {
     P.PUBLISHED: (Action.ARCHIVE, _("Archive the edition")),
     P.ARCHIVED: (None, _("Nothing left to do")),
 }
+
+
+def round_next_step(
+    edition: Edition, *, at: dt.datetime | None = None
+) -> tuple[RoundAction, Promise] | None:
+    """The organiser's next step while a pre-selection runs, before the final opens: close it,
+    then have the chairs confirm the shortlists. None when the edition's own step stands."""
+    at = at or timezone.now()
+    round = preselection_of(edition)
+    if round is None or edition.phase_at(at) not in BEFORE_SCORING:
+        return None
+    if round_verdict(RoundAction.CLOSE_ROUND, round, at=at):
+        return RoundAction.CLOSE_ROUND, _("Close the pre-selection")
+    if round_verdict(RoundAction.CONFIRM_SHORTLIST, round, at=at):
+        return RoundAction.CONFIRM_SHORTLIST, _("Shortlists for the final")
+    return None

@@ -80,7 +80,8 @@ def close_round(*, round: PreselectionRound, by) -> PreselectionRound:
     """The organiser closes the pre-selection (early, or records its end): scoring in it stops
     and each category's chair sees the proposed shortlist."""
     round = PreselectionRound.objects.select_for_update().select_related("edition").get(pk=round.pk)
-    if not permissions.is_organiser(by, round.edition.competition_id, Duty.RUN_JURY):
+    # The organisers who see the edition's results, where the round is closed.
+    if not permissions.is_organiser(by, round.edition.competition_id, Duty.RESULTS):
         raise ValidationError(_("Only an organiser closes the round."), code="forbidden")
     lifecycle.round_verdict(RoundAction.CLOSE_ROUND, round).require()
     _check_rule(round, list(round.edition.categories.all()))

@@ -276,3 +276,14 @@ def test_applicant_sees_nothing_before_publishing(
 
     assert detail.status_code == 200
     assert b'data-not-qualified="1"' not in detail.content
+
+
+def test_dashboard_next_step_is_closing_the_preselection(client, organiser, preselection):
+    client.force_login(organiser)
+
+    with time_machine.travel(PRESELECTION, tick=False):
+        response = client.get(reverse("wagtailadmin_home"))
+
+    url = reverse("scoring:edition_results", args=[preselection.edition_id])
+    step = f'<a class="button button-small" href="{url}">'
+    assert step in response.content.decode()
