@@ -99,9 +99,7 @@ def live_editions(user) -> list[EditionOverview]:
     ):
         counts[edition_id][status] = n
     categories = list(
-        Category.objects.filter(edition__in=editions)
-        .select_related("edition__preselection")
-        .order_by("edition", "sort_order", "name")
+        Category.objects.filter(edition__in=editions).order_by("edition", "sort_order", "name")
     )
     progress = sheets_progress(categories)
     allowed = {

@@ -269,8 +269,14 @@ def preselection_of(edition: Edition) -> PreselectionRound | None:
 def stage(edition: Edition, *, at: dt.datetime | None = None) -> PreselectionRound | None:
     """The round jurors work in now: the pre-selection until it is closed, then the final
     (None). An edition without a pre-selection is always in its final."""
+    return open_round(preselection_of(edition), at=at)
+
+
+def open_round(
+    round: PreselectionRound | None, *, at: dt.datetime | None = None
+) -> PreselectionRound | None:
+    """`stage` for an edition whose pre-selection (or None) the caller loaded already."""
     at = at or timezone.now()
-    round = preselection_of(edition)
     if round is None or round.is_closed_at(at):
         return None
     return round

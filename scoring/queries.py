@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from competition import lifecycle
-from competition.models import Category
+from competition.models import Category, PreselectionRound
 from entries.models import Entry, EntryStatus
 
 from . import permissions
@@ -92,21 +93,28 @@ def sheets_progress(categories: list[Category]) -> dict[int, tuple[int, int]]:
 
     Expected: every entry of the round times the category's jurors, less the active conflicts.
     """
+    # The editions' rounds in one query, whatever the number of editions.
+    preselections = {
+        r.edition_id: r
+        for r in PreselectionRound.objects.filter(edition_id__in={c.edition_id for c in categories})
+    }
+    now = timezone.now()
     by_round: dict[object, list[Category]] = {}
     for category in categories:
-        by_round.setdefault(lifecycle.stage(category.edition), []).append(category)
+        round = lifecycle.open_round(preselections.get(category.edition_id), at=now)
+        by_round.setdefault(round, []).append(category)
     progress = {}
     for round, group in by_round.items():
-        progress.update(_sheets_progress(group, round))
+        # A final after a pre-selection is scored by the whole jury, not by k per entry.
+        whole_jury = {c.pk for c in group if round is None and c.edition_id in preselections}
+        progress.update(_sheets_progress(group, round, whole_jury))
     return progress
 
 
-def _sheets_progress(categories: list[Category], round) -> dict[int, tuple[int, int]]:
+def _sheets_progress(
+    categories: list[Category], round, whole_jury: set[int]
+) -> dict[int, tuple[int, int]]:
     ids = [c.pk for c in categories]
-    # A final after a pre-selection is scored by the whole jury, not by k jurors per entry.
-    whole_jury = {
-        c.pk for c in categories if round is None and lifecycle.preselection_of(c.edition)
-    }
     # The round's entries: every eligible one in a pre-selection, the finalists in a final.
     in_round = Entry.objects.filter(status=EntryStatus.ELIGIBLE)
     if round is None:

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from competition import lifecycle
 from competition.lifecycle import RoundAction
-from competition.models import Category, Duty, PreselectionRound
+from competition.models import Category, Duty, PreselectionRound, RoundMode
 
 from .. import permissions
 from ..aggregation.rounds import ShortlistProposal, combine, propose_shortlist
@@ -45,8 +45,18 @@ def proposal(category: Category, round: PreselectionRound) -> ShortlistProposal:
 
 
 def _check_rule(round: PreselectionRound, categories: list[Category]) -> None:
-    """N within the eligible entries, the threshold within the scale, per category."""
+    """N within the eligible entries, the threshold within the scale, per category; a pass/fail
+    round marks on one criterion from 0 (does not qualify) to 1 (qualifies)."""
     errors = []
+    if round.mode == RoundMode.PASS_FAIL:
+        scales = list(round.criteria.values_list("scale_min", "scale_max", "step"))
+        if scales != [(0, 1, 1)]:
+            errors.append(
+                _(
+                    "A pass/fail round has one criterion on the scale from 0 (does not qualify) "
+                    "to 1 (qualifies) in steps of 1."
+                )
+            )
     for category in categories:
         eligible = stage_entries(category, round).count()
         if round.shortlist_size is not None and 0 < eligible < round.shortlist_size:

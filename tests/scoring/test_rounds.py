@@ -378,3 +378,22 @@ def test_pdf_protocol_has_the_preselection(
 
     assert _("not qualified for the final") in text
     assert "Jury rozstrzygnęło remis na progu." in text
+
+
+def test_close_pass_fail_round_needs_one_criterion_from_0_to_1(
+    preselection, pre_criterion, entries, organiser
+):
+    PreselectionRound.objects.filter(pk=preselection.pk).update(
+        mode="pass_fail", shortlist_size=None, threshold=Decimal("0.5")
+    )
+    preselection.refresh_from_db()
+
+    with time_machine.travel(PRESELECTION, tick=False), pytest.raises(ValidationError):
+        rounds.close_round(round=preselection, by=organiser)
+    pre_criterion.scale_max, pre_criterion.step = Decimal(1), Decimal(1)
+    pre_criterion.save()
+    with time_machine.travel(PRESELECTION, tick=False):
+        rounds.close_round(round=preselection, by=organiser)
+
+    preselection.refresh_from_db()
+    assert preselection.closed_at is not None
