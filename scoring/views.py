@@ -74,6 +74,10 @@ def home(request: HttpRequest) -> HttpResponse:
         raise Http404
     checker = permissions.checker_for(request.user, categories)
     for category in categories:
+        if lifecycle.preselection_of(category.edition) is not None:
+            # Two rounds: the counts of the round the juror works in now (a query for each
+            # such category; the annotations above count sheets of both rounds).
+            _round_counts(request.user, category)
         # Where k jurors score each entry, the juror's share is what was assigned to them.
         if assignment_queries.assigned_only(category):
             category.total = todo = category.assigned_count
@@ -87,6 +91,17 @@ def home(request: HttpRequest) -> HttpResponse:
             category.progress = 0 if assignment_queries.assigned_only(category) else 100
         category.is_chair = permissions.is_chair(request.user, category, checker)
     return render(request, "scoring/home.html", {"categories": categories})
+
+
+def _round_counts(user, category: Category) -> None:
+    round = lifecycle.stage(category.edition)
+    statuses = [juror_status(e) for e in entries_for_juror(user, category, round)]
+    category.eligible_count = category.assigned_count = len(statuses)
+    category.recused_count = statuses.count("recused")
+    category.submitted_count = statuses.count("submitted")
+    if not assignment_applies(category, round):
+        # The whole jury scores the finalists: the juror's share is every one not recused.
+        category.assigned_count = category.eligible_count - category.recused_count
 
 
 @login_required

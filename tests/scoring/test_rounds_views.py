@@ -287,3 +287,16 @@ def test_dashboard_next_step_is_closing_the_preselection(client, organiser, pres
     url = reverse("scoring:edition_results", args=[preselection.edition_id])
     step = f'<a class="button button-small" href="{url}">'
     assert step in response.content.decode()
+
+
+def test_jury_panel_counts_the_final_after_the_preselection(
+    client, category, pre_scored, juror, chair, preselection
+):
+    confirm(preselection, category, chair, pre_scored[:2], "Remis rozstrzygnięty przez jury.")
+    client.force_login(juror)
+
+    with time_machine.travel(DURING_SCORING, tick=False):
+        response = client.get(reverse("scoring:home"))
+
+    [card] = response.context["categories"]
+    assert (card.total, card.submitted_count, card.progress) == (2, 0, 0)
