@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from allauth.account.signals import password_reset
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from entries import signals as entry_signals
 from entries.models import Entry
 
 from . import conflicts, services
-from .models import JurorProfile
+from .models import JurorProfile, Shortlist
 
 
 @receiver(post_save, sender=Entry, dispatch_uid="scoring_entry_conflicts")
@@ -36,3 +38,13 @@ def profile_saved(sender, instance: JurorProfile, raw: bool = False, **kwargs) -
 @receiver(password_reset, dispatch_uid="scoring_reset_confirms_email")
 def password_reset_from_link(sender, request, user, **kwargs) -> None:
     services.confirm_email_from_reset_link(user=user)
+
+
+@receiver(m2m_changed, sender=Shortlist.entries.through, dispatch_uid="scoring_shortlist_frozen")
+def shortlist_entries_changed(sender, instance, action: str, reverse: bool, **kwargs) -> None:
+    """The finalists are set once, when the shortlist is confirmed; never changed after."""
+    if action not in {"pre_add", "pre_remove", "pre_clear"}:
+        return
+    frozen = instance.shortlists.exists() if reverse else instance.entries.exists()
+    if frozen:
+        raise ValidationError(_("A frozen record cannot be changed."))

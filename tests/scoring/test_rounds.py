@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from competition import lifecycle
@@ -261,6 +262,9 @@ def test_confirm_shortlist_twice_is_refused_and_the_record_frozen(
         shortlist.save()
     with pytest.raises(ValidationError):
         Shortlist.objects.all().delete()
+    with pytest.raises(ValidationError), transaction.atomic():
+        shortlist.entries.remove(pre_scored[0])
+    assert shortlist.entries.count() == 3
 
 
 def test_confirm_shortlist_by_a_juror_is_refused(pre_scored, preselection, category, juror):
