@@ -87,6 +87,7 @@ def django_env(args: argparse.Namespace, *, redis: bool) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE=args.settings,
         SECRET_KEY=args.secret_key,
+        VOTE_VOTER_KEY=args.secret_key,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=f"postgres://postgres@{args.pg_host}:{args.pg_port}/{args.db}",
         SECURE_SSL_REDIRECT="0",

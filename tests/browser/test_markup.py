@@ -1,4 +1,4 @@
-"""Every page of the site passes html-validate (npm), as each role, in Polish and in English.
+"""Every page of the site passes html-validate (npm) and axe-core, as each role, in both languages.
 
 The demo is loaded once and crawled like the language check does (tests/cms/language.py):
 every link a person could click, once per route. The Wagtail admin is left out: its markup is
@@ -8,6 +8,9 @@ accessibility and document presets, with two changes. Subresource integrity is a
 files from another origin (ours come from our own server). `no-redundant-for` is off: Django's
 own radio and checkbox widgets put the input inside a label that also names it with `for`,
 which is valid HTML.
+
+axe-core then opens one page per template (and query keys) of each role and language in
+Chromium, logged in with the crawl's session, and fails on any serious or critical finding.
 """
 
 from __future__ import annotations
@@ -19,14 +22,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from wagtail.users.models import UserProfile
 
+from tests.browser.conftest import AXE
 from tests.cms.language import Crawl, Dictionary, Leak, page_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,9 +48,14 @@ pytestmark = pytest.mark.browser
 
 @dataclass
 class MarkupCrawl(Crawl):
-    """Keeps the HTML of every site page it reaches instead of looking for language leaks."""
+    """Keeps the HTML of every site page it reaches instead of looking for language leaks.
+
+    It also keeps one address per template (and query keys): the pages axe-core opens in
+    Chromium, since a template's accessibility does not change from one laureate to the next.
+    """
 
     documents: dict[str, str] = field(default_factory=dict)
+    by_template: dict[str, str] = field(default_factory=dict)
 
     def _route(self, url: str) -> str | None:
         if urlsplit(url).path.startswith("/admin/"):
@@ -55,8 +65,18 @@ class MarkupCrawl(Crawl):
     def _check(self, url: str, response) -> Iterator[Leak]:
         html = response.content.decode()
         self.documents[url] = USERBAR.sub("", html)
+        template = response.templates[0].name if response.templates else url
+        query = ",".join(sorted(key for key, _ in parse_qsl(urlsplit(url).query)))
+        self.by_template.setdefault(f"{template}?{query}", url)
         _texts, self._links = page_text(html)
         yield from ()
+
+
+@dataclass
+class Crawled:
+    files: dict[Path, str] = field(default_factory=dict)  # the page's file: "role lang url"
+    # Per (role, language): the session cookie and one address per template.
+    visits: dict[tuple[str, str], tuple[str | None, list[str]]] = field(default_factory=dict)
 
 
 def _client(role: str, language: str) -> Client:
@@ -70,28 +90,32 @@ def _client(role: str, language: str) -> Client:
     return client
 
 
-def _crawl(tmp_path: Path) -> dict[Path, str]:
+def _crawl(tmp_path: Path) -> Crawled:
     call_command("load_demo", stdout=StringIO())
-    files: dict[Path, str] = {}
+    crawled = Crawled()
     for role in ROLES:
         for language in ("pl", "en"):
             prefix = "/en" if language == "en" else ""
             start = [f"{prefix}{p}" for p in ("/", "/zgloszenia/", "/jury/", "/szukaj/?q=gmina")]
             start += [f"{prefix}/konto/login/", f"{prefix}/styleguide/"]
-            crawl = MarkupCrawl(_client(role, language), role, language, Dictionary([]), set())
+            client = _client(role, language)
+            crawl = MarkupCrawl(client, role, language, Dictionary([]), set())
             list(crawl.run(start, limit=300))
             for url, html in crawl.documents.items():
-                path = tmp_path / f"{len(files):04d}.html"
+                path = tmp_path / f"{len(crawled.files):04d}.html"
                 path.write_text(html, encoding="utf-8")
-                files[path] = f"{role} {language} {url}"
-    return files
+                crawled.files[path] = f"{role} {language} {url}"
+            session = client.cookies.get(settings.SESSION_COOKIE_NAME)
+            crawled.visits[role, language] = (
+                session.value if session else None,
+                sorted(crawl.by_template.values()),
+            )
+    return crawled
 
 
-def test_every_site_page_passes_html_validate(db, tmp_path):
+def _html_validate_errors(crawled: Crawled, tmp_path: Path) -> list[str]:
     if not HTML_VALIDATE.exists():
         pytest.fail("node_modules/.bin/html-validate is missing: run `npm install`")
-    files = _crawl(tmp_path)
-    assert len(files) > 100, f"the crawl reached only {len(files)} pages"
     # A report of many pages is cut short on a pipe (node exits before stdout drains): a file.
     report_file = tmp_path / "report.json"
     subprocess.run(
@@ -101,17 +125,67 @@ def test_every_site_page_passes_html_validate(db, tmp_path):
             str(ROOT / ".htmlvalidate.json"),
             "--formatter",
             f"json={report_file}",
-            *map(str, files),
+            *map(str, crawled.files),
         ],
         capture_output=True,
         cwd=ROOT,
         check=False,
     )
     reports = json.loads(report_file.read_text(encoding="utf-8"))
-    errors = [
-        f"{files[Path(report['filePath']).resolve()]}: {message['ruleId']}: {message['message']}"
-        for report in reports
-        for message in report["messages"]
-        if message["severity"] == 2
-    ]
-    assert not errors, f"{len(errors)} html-validate errors:\n" + "\n".join(sorted(set(errors)))
+    return sorted(
+        {
+            f"{crawled.files[Path(report['filePath']).resolve()]}: "
+            f"{message['ruleId']}: {message['message']}"
+            for report in reports
+            for message in report["messages"]
+            if message["severity"] == 2
+        }
+    )
+
+
+def _axe_findings(crawled: Crawled, browser, live_server) -> tuple[int, list[str]]:
+    if not AXE.exists():
+        pytest.fail("node_modules/axe-core is missing: run `npm install`")
+    findings, opened = [], 0
+    host = urlsplit(live_server.url).hostname
+    for (role, language), (session, urls) in crawled.visits.items():
+        context = browser.new_context(base_url=live_server.url, locale=f"{language}-PL")
+        context.add_init_script(path=str(AXE))
+        if session:
+            context.add_cookies(
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": session,
+                        "domain": host,
+                        "path": "/",
+                    }
+                ]
+            )
+        page = context.new_page()
+        for url in urls:
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            opened += 1
+            result = page.evaluate(
+                "async () => await axe.run(document, {resultTypes: ['violations']})"
+            )
+            findings += [
+                f"{role} {language} {url}: {v['id']} ({v['impact']}): "
+                f"{[n['target'] for n in v['nodes']][:3]}"
+                for v in result["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+        context.close()
+    return opened, findings
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_site_page_valid_and_accessible(browser, live_server, tmp_path):
+    crawled = _crawl(tmp_path)
+    assert len(crawled.files) > 100, f"the crawl reached only {len(crawled.files)} pages"
+    errors = _html_validate_errors(crawled, tmp_path)
+    opened, findings = _axe_findings(crawled, browser, live_server)
+    assert opened > 60, f"axe-core opened only {opened} pages"
+    assert not errors, f"{len(errors)} html-validate errors:\n" + "\n".join(errors)
+    assert not findings, f"{len(findings)} axe-core findings:\n" + "\n".join(findings)
