@@ -165,6 +165,8 @@ class Score(models.Model):
         Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion")
     )
     value = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    # Asked for by the criterion (`comment_required`); a juror may also comment where it is not.
+    comment = LimitedTextField(_("comment"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name = _("score")

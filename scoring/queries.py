@@ -77,6 +77,43 @@ def entries_for_juror(user, category: Category) -> QuerySet[Entry]:
     )
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    """The entries before and after one in the juror's own list, and where it stands in it."""
+
+    previous: Entry | None
+    next: Entry | None
+    position: int  # 1-based; 0 when the entry is not in the list (a conflict)
+    count: int
+
+
+def neighbours(user, entry: Entry) -> Neighbours:
+    """Previous and next entry in the juror's list (by number), skipping entries they may not
+    open (conflicts, and where k jurors score each entry, those not assigned to them).
+
+    One query for the list's ids, one for the two neighbours, whatever the number of entries.
+    """
+    rows = list(
+        entries_for_juror(user, entry.category)
+        .order_by("sequence", "pk")
+        .values_list("pk", "recused")
+    )
+    index = next((i for i, (pk, _recused) in enumerate(rows) if pk == entry.pk), None)
+    if index is None:
+        return Neighbours(None, None, 0, 0)
+    open_ = [pk for pk, recused in rows if not recused]
+    before = [pk for pk, recused in rows[:index] if not recused]
+    after = [pk for pk, recused in rows[index + 1 :] if not recused]
+    wanted = before[-1:] + after[:1]
+    found = {e.pk: e for e in Entry.objects.filter(pk__in=wanted).only("pk", "number", "title")}
+    return Neighbours(
+        found.get(before[-1]) if before else None,
+        found.get(after[0]) if after else None,
+        open_.index(entry.pk) + 1 if entry.pk in open_ else 0,
+        len(open_),
+    )
+
+
 def juror_status(entry: Entry) -> str:
     """One of: recused, submitted, draft, not_started (from the annotations above)."""
     if entry.recused:
