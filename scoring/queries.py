@@ -78,12 +78,19 @@ def entries_for_juror(user, category: Category) -> QuerySet[Entry]:
 
 
 @dataclass(frozen=True)
+class EntryLink:
+    pk: int
+    number: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Neighbours:
     """The entries before and after one in the juror's own list, and where it stands in it."""
 
-    previous: Entry | None
-    next: Entry | None
-    position: int  # 1-based; 0 when the entry is not in the list (a conflict)
+    previous: EntryLink | None
+    next: EntryLink | None
+    position: int  # 1-based; 0 for an entry the juror is kept from (a conflict)
     count: int
 
 
@@ -91,26 +98,25 @@ def neighbours(user, entry: Entry) -> Neighbours:
     """Previous and next entry in the juror's list (by number), skipping entries they may not
     open (conflicts, and where k jurors score each entry, those not assigned to them).
 
-    One query for the list's ids, one for the two neighbours, whatever the number of entries.
+    One query, whatever the number of entries: a few short columns of the juror's list.
     """
-    rows = list(
-        entries_for_juror(user, entry.category)
+    rows = [
+        (EntryLink(pk, number, title), recused)
+        for pk, number, title, recused in entries_for_juror(user, entry.category)
         .order_by("sequence", "pk")
-        .values_list("pk", "recused")
-    )
-    index = next((i for i, (pk, _recused) in enumerate(rows) if pk == entry.pk), None)
+        .values_list("pk", "number", "title", "recused")
+    ]
+    index = next((i for i, (link, _recused) in enumerate(rows) if link.pk == entry.pk), None)
     if index is None:
         return Neighbours(None, None, 0, 0)
-    open_ = [pk for pk, recused in rows if not recused]
-    before = [pk for pk, recused in rows[:index] if not recused]
-    after = [pk for pk, recused in rows[index + 1 :] if not recused]
-    wanted = before[-1:] + after[:1]
-    found = {e.pk: e for e in Entry.objects.filter(pk__in=wanted).only("pk", "number", "title")}
+    before = [link for link, recused in rows[:index] if not recused]
+    after = [link for link, recused in rows[index + 1 :] if not recused]
+    recused_here = rows[index][1]
     return Neighbours(
-        found.get(before[-1]) if before else None,
-        found.get(after[0]) if after else None,
-        open_.index(entry.pk) + 1 if entry.pk in open_ else 0,
-        len(open_),
+        before[-1] if before else None,
+        after[0] if after else None,
+        0 if recused_here else len(before) + 1,
+        len(before) + len(after) + (0 if recused_here else 1),
     )
 
 

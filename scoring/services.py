@@ -225,9 +225,12 @@ def criteria_for(entry: Entry):
 def weighted_total(criteria, sheet: ScoreSheet | None) -> dict[str, Decimal]:
     """The juror total Σ w·s of the sheet's scores so far, and the most it can reach."""
     values = {s.criterion_id: s.value for s in sheet.scores.all()} if sheet else {}
+    total = sum((c.weight * values[c.pk] for c in criteria if c.pk in values), Decimal(0))
+    most = sum((c.weight * c.scale_max for c in criteria), Decimal(0))
+    # Two decimals without trailing zeros (20.5, 30), as the page's script writes it.
     return {
-        "value": sum((c.weight * values[c.pk] for c in criteria if c.pk in values), Decimal(0)),
-        "max": sum((c.weight * c.scale_max for c in criteria), Decimal(0)),
+        key: Decimal(Criterion.plain(number.quantize(Decimal("0.01"))))
+        for key, number in (("value", total), ("max", most))
     }
 
 
