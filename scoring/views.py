@@ -247,6 +247,7 @@ def autosave(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(
         {
             "version": sheet.version,
+            "status": sheet.get_status_display(),
             "saved_at": saved_at,
             "message": _("Saved at %(time)s") % {"time": saved_at},
         }

@@ -7,6 +7,7 @@
   const total = document.getElementById("running-total");
   const status = document.getElementById("autosave-status");
   const version = form.querySelector("input[name=version]");
+  const sheetStatus = document.getElementById("sheet-status");
   const criteria = [...form.querySelectorAll("fieldset[data-weight]")];
   const number = new Intl.NumberFormat(document.documentElement.lang || "pl", {
     maximumFractionDigits: 2,
@@ -54,6 +55,7 @@
         const answer = await response.json().catch(() => ({}));
         if (response.ok) {
           version.value = answer.version;
+          if (sheetStatus) sheetStatus.textContent = answer.status;
           say(answer.message, false);
         } else {
           if (response.status === 409 || response.status === 403) stopped = true;
