@@ -59,7 +59,9 @@
           say(answer.message, false);
         } else {
           if (response.status === 409 || response.status === 403) stopped = true;
-          say(answer.message || status.dataset.failed || "", true);
+          // The first refusal in words ("Enter a value from 0 to 10…"): the buttons show them all.
+          const first = Object.values(answer.errors || {}).flat()[0];
+          say([answer.message || status.dataset.failed, first].filter(Boolean).join(" "), true);
         }
       })
       .catch(() => {
