@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -16,7 +16,7 @@ from entries.models import Entry, EntryStatus
 from . import permissions
 from .assignment.models import Assignment, AssignmentRule
 from .assignment.queries import assigned_only, visible_to_juror
-from .models import Recusal, ReminderMailing, ScoreSheet, SheetStatus
+from .models import Recusal, ReminderMailing, Score, ScoreSheet, SheetStatus
 
 
 def panel_categories(user) -> QuerySet[Category]:
@@ -117,6 +117,24 @@ def neighbours(user, entry: Entry) -> Neighbours:
         after[0] if after else None,
         0 if recused_here else len(before) + 1,
         len(before) + len(after) + (0 if recused_here else 1),
+    )
+
+
+def submitted_sheets(entry: Entry) -> QuerySet[ScoreSheet]:
+    """The entry's submitted sheets that count (no open conflict), with scores and comments,
+    for the chair: three queries whatever the number of jurors."""
+    return (
+        ScoreSheet.objects.filter(entry=entry, status=SheetStatus.SUBMITTED)
+        .exclude(
+            Exists(
+                Recusal.objects.filter(
+                    juror=OuterRef("juror"), entry=OuterRef("entry"), lifted_at__isnull=True
+                )
+            )
+        )
+        .select_related("juror")
+        .prefetch_related(Prefetch("scores", Score.objects.select_related("criterion")))
+        .order_by("juror__last_name", "juror__username")
     )
 
 

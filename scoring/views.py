@@ -32,6 +32,7 @@ from .queries import (
     neighbours,
     panel_categories,
     recent_mailings,
+    submitted_sheets,
 )
 from .tasks import send_reminders_task
 
@@ -180,6 +181,9 @@ def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The draft score sheet is saved."))
                 return redirect("scoring:entry", pk=entry.pk)
     progress = juror_progress(entry.category, [request.user])[request.user.pk]
+    # The chair reads the jury's submitted sheets with their comments, as the live results
+    # already show the chair every juror's totals; not from an entry the chair is kept from.
+    chair = not recusal and permissions.is_chair(request.user, entry.category)
     return render(
         request,
         "scoring/entry.html",
@@ -192,6 +196,7 @@ def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "total": services.weighted_total(form.criteria, sheet),
             "neighbours": neighbours(request.user, entry),
             "progress": progress,
+            "jury_sheets": list(submitted_sheets(entry)) if chair else None,
             "recusal_form": RecusalForm(),
             "can": lifecycle.verdicts(entry.edition),
             "attachments": entry.attachments.all(),

@@ -375,3 +375,68 @@ def test_comment_shown_to_the_organiser_in_the_audit_log(
     body = client.get(f"/admin/score-sheet-audit/inspect/{audit.pk}/").content.decode()
 
     assert "Nowatorskie wdrożenie." in body
+
+
+def test_comment_shown_to_the_chair_on_the_entry_page(
+    client, juror, chair, second_juror, entry, commented, during_scoring
+):
+    services.save_score_sheet(
+        juror=juror,
+        entry=entry,
+        scores={str(commented[0].pk): "7", str(commented[1].pk): "6"},
+        comments={str(commented[0].pk): "Nowatorskie wdrożenie."},
+        justification="Dobrze uzasadniona ocena.",
+        version=0,
+        submit=True,
+    )
+    url = reverse("scoring:entry", args=[entry.pk])
+
+    client.force_login(chair)
+    as_chair = client.get(url)
+    client.force_login(second_juror)
+    as_juror = client.get(url)
+
+    assert [s.juror for s in as_chair.context["jury_sheets"]] == [juror]
+    assert "Nowatorskie wdrożenie." in as_chair.content.decode()
+    assert as_juror.context["jury_sheets"] is None
+    assert "Nowatorskie wdrożenie." not in as_juror.content.decode()
+
+
+def test_chair_with_a_conflict_sees_no_sheets(client, chair, entry, criteria, during_scoring):
+    services.declare_recusal(juror=chair, entry=entry, reason="Mój były urząd")
+    client.force_login(chair)
+
+    response = client.get(reverse("scoring:entry", args=[entry.pk]))
+
+    assert response.context["jury_sheets"] is None
+
+
+def test_chair_sheet_list_query_count_flat_in_jurors(
+    client, chair, category, entry, criteria, during_scoring
+):
+    def submit(n):
+        user = UserFactory(username=f"j{n}")
+        services.appoint(category=category, user=user)
+        services.save_score_sheet(
+            juror=user,
+            entry=entry,
+            scores={str(c.pk): "5" for c in criteria},
+            justification="Dobrze uzasadniona ocena.",
+            version=0,
+            submit=True,
+        )
+
+    submit(0)
+    client.force_login(chair)
+    url = reverse("scoring:entry", args=[entry.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(1, 10):
+        submit(n)
+
+    with CaptureQueriesContext(connection) as ten:
+        response = client.get(url)
+
+    assert len(response.context["jury_sheets"]) == 10
+    assert len(ten) == len(one)
