@@ -73,3 +73,32 @@ def test_juror_scores_by_keyboard_autosaves_and_moves_on(new_page, live_server):
     check_axe(page, "workspace en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     shot(page, "workspace-1280-en")
+
+
+def test_chair_reads_the_jury_sheets_with_comments(new_page, live_server):
+    category, criteria, entries = category_in("scoring")
+    criteria[0].comment_required = True
+    criteria[0].save()
+    juror, chair = person("juror1"), person("przewodniczaca")
+    services.appoint(category=category, user=juror)
+    services.appoint(category=category, user=chair, chair=True)
+    services.save_score_sheet(
+        juror=juror,
+        entry=entries[0],
+        scores={str(criteria[0].pk): "8", str(criteria[1].pk): "6"},
+        comments={str(criteria[0].pk): "Pierwsze takie wdrożenie w regionie."},
+        justification="Rzetelne wdrożenie, dobre rezultaty.",
+        version=0,
+        submit=True,
+    )
+    page = new_page()
+    login(page, chair.email, PASSWORD)
+
+    page.goto(f"/jury/zgloszenie/{entries[0].pk}/")
+
+    expect(page.locator(".jury-sheets")).to_contain_text("Pierwsze takie wdrożenie w regionie.")
+    check_axe(page, "workspace chair pl")
+    page.locator(".jury-sheets").scroll_into_view_if_needed()
+    shot(page, "workspace-chair-1280")
+    page.goto(f"/en/jury/zgloszenie/{entries[0].pk}/")
+    check_axe(page, "workspace chair en")
