@@ -341,7 +341,8 @@ def save_score_sheet(
 ) -> ScoreSheet:
     """Save a draft or submit; a save based on an older `version` is refused, never merged.
 
-    `comments` are the per-criterion comments by criterion id, as `scores`.
+    `comments` are the per-criterion comments by criterion id, as `scores`; None keeps the
+    stored ones (a caller that does not show them does not wipe them).
     """
     # Locking the entry orders this save after a recusal declared at the same moment.
     entry = Entry.objects.select_for_update().select_related("edition", "category").get(pk=entry.pk)
@@ -356,6 +357,12 @@ def save_score_sheet(
     if not may_open(juror, entry):
         raise ValidationError(_("This entry is not assigned to you."), code="not_assigned")
     _require_scoring_open(entry)
+    if comments is None:
+        comments = dict(
+            Score.objects.filter(sheet__juror=juror, sheet__entry=entry)
+            .exclude(comment="")
+            .values_list("criterion_id", "comment")
+        )
     # Scores and comments are checked together: a juror fixes every criterion in one go.
     errors: dict[str, list] = {}
     try:
@@ -363,7 +370,7 @@ def save_score_sheet(
     except ValidationError as error:
         values, errors = None, dict(error.error_dict)
     try:
-        notes = _parse_comments(entry, comments or {}, values, complete=submit)
+        notes = _parse_comments(entry, comments, values, complete=submit)
     except ValidationError as error:
         for field, found in error.error_dict.items():
             errors[field] = [*errors.get(field, []), *found]

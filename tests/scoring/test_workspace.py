@@ -440,3 +440,28 @@ def test_chair_sheet_list_query_count_flat_in_jurors(
 
     assert len(response.context["jury_sheets"]) == 10
     assert len(ten) == len(one)
+
+
+def test_save_without_comments_keeps_the_stored_ones(juror, entry, commented, during_scoring):
+    first = services.save_score_sheet(
+        juror=juror,
+        entry=entry,
+        scores={str(commented[0].pk): "7"},
+        comments={str(commented[0].pk): "Nowatorskie wdrożenie."},
+        justification="",
+        version=0,
+        submit=False,
+    )
+
+    services.save_score_sheet(
+        juror=juror,
+        entry=entry,
+        scores={str(commented[0].pk): "8", str(commented[1].pk): "6"},
+        justification="Dobrze uzasadniona ocena.",
+        version=first.version,
+        submit=True,
+    )
+
+    sheet = ScoreSheet.objects.get()
+    assert sheet.status == "submitted"
+    assert sheet.scores.get(criterion=commented[0]).comment == "Nowatorskie wdrożenie."
