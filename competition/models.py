@@ -642,7 +642,7 @@ class Criterion(models.Model):
                 self,
                 self.edition,
                 ("edition_id", "category_id", "scale_min", "scale_max", "step", "weight",
-                 "tiebreak_order"),
+                 "tiebreak_order", "comment_required"),
             )  # fmt: skip
             if locked:
                 errors["__all__"] = locked
