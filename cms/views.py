@@ -83,6 +83,7 @@ def styleguide(request: HttpRequest) -> HttpResponse:
                 ("sheet", list(SheetStatus.values)),
             ],
             "colours": STYLEGUIDE_COLOURS,
+            "segments": range(11),
         },
     )
 
