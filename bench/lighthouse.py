@@ -117,6 +117,8 @@ def main() -> int:
             psql(args, f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
             psql(args, f'CREATE DATABASE "{args.db}"')
             run([PYTHON, "manage.py", "migrate", "--noinput"], env=env)
+            # Without REDIS_URL production caches in a database table (cms/settings/production).
+            run([PYTHON, "manage.py", "createcachetable"], env=env)
             run([PYTHON, "manage.py", "load_demo"], env=env)
         run([PYTHON, "manage.py", "collectstatic", "--noinput"], env=env)
         server.start()

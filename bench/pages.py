@@ -14,8 +14,8 @@ What it does, with production settings (cms.settings.production) and only its ow
    localhost, SECURE_SSL_REDIRECT=0 (plain http on loopback) and dummy e-mail settings.
 2. Once, in one process with Django's test client (no HTTP): counts the SQL
    queries of a cache hit and times a hit and a full render, to show where a hit's time goes.
-3. For each cache backend (local memory, the default; then Redis via REDIS_URL, default
-   redis://127.0.0.1:6379/5, whose database is flushed before and after) starts
+3. For each cache backend (a database table when REDIS_URL is unset, the default; then Redis
+   via REDIS_URL, default redis://127.0.0.1:6379/5, whose database is flushed before and after) starts
    `gunicorn cms.wsgi:application -w 2` on a free loopback port, waits until it answers,
    checks that the announcement page answers 200 without a redirect, warms it up, checks that
    both workers then answer it with `X-Page-Cache: hit`, and runs `wrk` in rounds against
@@ -640,6 +640,8 @@ def main() -> int:
             psql(args, f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
             psql(args, f'CREATE DATABASE "{args.db}"')
             run([PYTHON, "manage.py", "migrate", "--noinput"], env=env)
+            # Without REDIS_URL production caches in a database table (cms/settings/production).
+            run([PYTHON, "manage.py", "createcachetable"], env=env)
             run([PYTHON, "manage.py", "load_demo"], env=env)
         log(f"collectstatic into {STATIC_ROOT}")
         run([PYTHON, "manage.py", "collectstatic", "--noinput"], env=env)
@@ -658,7 +660,7 @@ def main() -> int:
             if backend == "redis" and not ensure_redis_client(args):
                 runs.append(BackendRun("redis", "", "", error="redis-py missing; run skipped"))
                 continue
-            label = "local memory" if backend == "locmem" else f"Redis ({args.redis_url})"
+            label = "database cache table" if backend == "locmem" else f"Redis ({args.redis_url})"
             runs.append(
                 bench_backend(args, label=label, redis=backend == "redis", static_path=static_path)
             )
