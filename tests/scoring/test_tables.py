@@ -142,10 +142,10 @@ def test_results_tables_scroll_in_labelled_focusable_regions(client, scored, cat
     body = client.get(reverse("scoring:results", args=[category.pk])).content.decode()
 
     assert (
-        '<div class="table-region fits" role="region" aria-labelledby="ranking-heading"'
+        '<section class="table-region fits" aria-labelledby="ranking-caption"'
         ' tabindex="0">'
     ) in body
-    for labelled_by in ("confirm-heading", "totals-caption", "jurors-caption"):
+    for labelled_by in ("confirm-caption", "totals-caption", "jurors-caption"):
         assert f'aria-labelledby="{labelled_by}" tabindex="0"' in body
         assert f'id="{labelled_by}"' in body
 
@@ -160,7 +160,7 @@ def test_matrix_scrolls_both_ways_in_a_labelled_region_with_status_tags(
 
     body = client.get(reverse("scoring:matrix", args=[category.pk])).content.decode()
 
-    assert 'class="table-region both-ways" role="region" aria-labelledby="matrix-caption"' in body
+    assert '<section class="table-region both-ways" aria-labelledby="matrix-caption"' in body
     assert '<caption id="matrix-caption">' in body
     assert body.count('<td class="status-submitted"><span class="tag tag-success">') == 6
 
