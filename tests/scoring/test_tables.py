@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from scoring import services
 from tests.scoring.test_results import score_all
 
 pytestmark = pytest.mark.django_db
@@ -142,8 +143,7 @@ def test_results_tables_scroll_in_labelled_focusable_regions(client, scored, cat
     body = client.get(reverse("scoring:results", args=[category.pk])).content.decode()
 
     assert (
-        '<section class="table-region fits" aria-labelledby="ranking-caption"'
-        ' tabindex="0">'
+        '<section class="table-region fits" aria-labelledby="ranking-caption" tabindex="0">'
     ) in body
     for labelled_by in ("confirm-caption", "totals-caption", "jurors-caption"):
         assert f'aria-labelledby="{labelled_by}" tabindex="0"' in body
@@ -174,3 +174,19 @@ def test_edition_results_sorts_categories_by_progress(client, scored, category, 
     assert '<table class="table sticky" data-sortable' in body
     # Two jurors' three sheets each of the six expected: done, so 1000 per mille.
     assert '<td data-sort-value="1000">' in body
+
+
+def test_juror_list_marks_the_column_it_is_sorted_by(client, juror, entries, during_scoring):
+    services.declare_recusal(juror=juror, entry=entries[1], reason="konflikt")
+    client.force_login(juror)
+    url = reverse("scoring:category", args=[entries[0].category_id])
+
+    by_number = client.get(url).content.decode()
+    by_title = client.get(url, {"sort": "title"}).content.decode()
+
+    assert by_number.count("aria-sort=") == by_title.count("aria-sort=") == 1
+    assert '<th scope="col" aria-sort="ascending"><a href="?sort=number' in by_number
+    assert '<th scope="col" aria-sort="ascending"><a href="?sort=title' in by_title
+    # Each entry's state as a tag: two not started (info), one recused (neutral).
+    assert by_number.count('<span class="tag tag-info">') == 2
+    assert by_number.count('<span class="tag">') == 1
