@@ -6,7 +6,8 @@ Run from the repository root (about 4 minutes):
 
 What it does, with production settings and only its own resources (the set-up is bench/pages.py's:
 its own PostgreSQL database, `migrate`, `load_demo`, `collectstatic`, gunicorn on a free loopback
-port, plain http with SECURE_SSL_REDIRECT=0):
+port, plain http with SECURE_SSL_REDIRECT=0), and the public media served beside the site as
+the production proxy does (bench/media_wsgi.py):
 
 1. Runs Lighthouse 12.2.3 from the npm registry (`npx --yes lighthouse@12.2.3`, the last release
    that runs on this Node 20) against Debian's Chromium (`/usr/bin/chromium`, headless) for the
@@ -75,6 +76,10 @@ def lighthouse(url: str, *, chromium: str, desktop: bool, out: Path) -> dict:
     subprocess.run(command, check=True, capture_output=True, text=True, timeout=300)
     report = json.loads(out.read_text(encoding="utf-8"))
     scores = {c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES}
+    console = [
+        item.get("url") or item.get("description", "")
+        for item in report["audits"]["errors-in-console"].get("details", {}).get("items", [])
+    ]
     lost = sorted(
         audit_id
         for category in ("accessibility", "best-practices", "seo")
@@ -83,7 +88,7 @@ def lighthouse(url: str, *, chromium: str, desktop: bool, out: Path) -> dict:
         and (audit_id := ref["id"])
         and report["audits"][audit_id]["score"] not in (None, 1)
     )
-    return {"scores": scores, "lost": lost}
+    return {"scores": scores, "lost": lost, "console": console}
 
 
 def main() -> int:
@@ -110,6 +115,7 @@ def main() -> int:
     static_existed = STATIC_ROOT.exists()
     results: list[dict] = []
     server = Server(args, redis=False, label="lighthouse")
+    server.app = "bench.media_wsgi:application"
     try:
         env = django_env(args, redis=False)
         if not args.skip_setup:
@@ -151,6 +157,8 @@ def main() -> int:
         s = r["scores"]
         below = [c for c, target in TARGETS.items() if s[c] < target]
         failed |= bool(below)
+        if r["console"]:
+            print(f"<!-- console errors on {r['page']} {r['language']}: {r['console']} -->")
         print(
             f"| {r['page']} | {r['language']} | {r['mode']} | {s['performance']} | "
             f"{s['accessibility']} | {s['best-practices']} | {s['seo']} | "

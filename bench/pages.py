@@ -216,6 +216,8 @@ def page_title(body: bytes) -> str:
 
 
 class Server:
+    app = "cms.wsgi:application"
+
     def __init__(self, args: argparse.Namespace, *, redis: bool, label: str):
         self.args, self.redis, self.label = args, redis, label
         self.port = args.port or free_port()
@@ -227,7 +229,7 @@ class Server:
     def start(self) -> None:
         cmd = [
             GUNICORN,
-            "cms.wsgi:application",
+            self.app,
             "-w",
             str(self.args.workers),
             "-b",
