@@ -14,8 +14,8 @@ What it does, with production settings (cms.settings.production) and only its ow
    localhost, SECURE_SSL_REDIRECT=0 (plain http on loopback) and dummy e-mail settings.
 2. Once, in one process with Django's test client (no HTTP): counts the SQL
    queries of a cache hit and times a hit and a full render, to show where a hit's time goes.
-3. For each cache backend (local memory, the default; then Redis via REDIS_URL, default
-   redis://127.0.0.1:6379/5, whose database is flushed before and after) starts
+3. For each cache backend (a database table when REDIS_URL is unset, the default; then Redis
+   via REDIS_URL, default redis://127.0.0.1:6379/5, whose database is flushed before and after) starts
    `gunicorn cms.wsgi:application -w 2` on a free loopback port, waits until it answers,
    checks that the announcement page answers 200 without a redirect, warms it up, checks that
    both workers then answer it with `X-Page-Cache: hit`, and runs `wrk` in rounds against
@@ -87,6 +87,7 @@ def django_env(args: argparse.Namespace, *, redis: bool) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE=args.settings,
         SECRET_KEY=args.secret_key,
+        VOTE_VOTER_KEY=args.secret_key,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=f"postgres://postgres@{args.pg_host}:{args.pg_port}/{args.db}",
         SECURE_SSL_REDIRECT="0",
@@ -215,6 +216,8 @@ def page_title(body: bytes) -> str:
 
 
 class Server:
+    app = "cms.wsgi:application"
+
     def __init__(self, args: argparse.Namespace, *, redis: bool, label: str):
         self.args, self.redis, self.label = args, redis, label
         self.port = args.port or free_port()
@@ -226,7 +229,7 @@ class Server:
     def start(self) -> None:
         cmd = [
             GUNICORN,
-            "cms.wsgi:application",
+            self.app,
             "-w",
             str(self.args.workers),
             "-b",
@@ -639,6 +642,8 @@ def main() -> int:
             psql(args, f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
             psql(args, f'CREATE DATABASE "{args.db}"')
             run([PYTHON, "manage.py", "migrate", "--noinput"], env=env)
+            # Without REDIS_URL production caches in a database table (cms/settings/production).
+            run([PYTHON, "manage.py", "createcachetable"], env=env)
             run([PYTHON, "manage.py", "load_demo"], env=env)
         log(f"collectstatic into {STATIC_ROOT}")
         run([PYTHON, "manage.py", "collectstatic", "--noinput"], env=env)
@@ -657,7 +662,7 @@ def main() -> int:
             if backend == "redis" and not ensure_redis_client(args):
                 runs.append(BackendRun("redis", "", "", error="redis-py missing; run skipped"))
                 continue
-            label = "local memory" if backend == "locmem" else f"Redis ({args.redis_url})"
+            label = "database cache table" if backend == "locmem" else f"Redis ({args.redis_url})"
             runs.append(
                 bench_backend(args, label=label, redis=backend == "redis", static_path=static_path)
             )

@@ -66,13 +66,15 @@ def styleguide(request: HttpRequest) -> HttpResponse:
     from entries.models import EntryStatus
     from scoring.models import SheetStatus
 
-    invalid = StyleguideForm({"name": "", "email": "not-an-address", "kind": ""})
+    invalid = StyleguideForm(
+        {"name": "", "email": "not-an-address", "kind": ""}, auto_id="sg-invalid-id_%s"
+    )
     invalid.is_valid()
     return render(
         request,
         "cms/styleguide.html",
         {
-            "form": StyleguideForm(),
+            "form": StyleguideForm(auto_id="sg-id_%s"),
             "invalid_form": invalid,
             "page_obj": Paginator(range(200), 20).get_page(3),
             "statuses": [
@@ -81,6 +83,7 @@ def styleguide(request: HttpRequest) -> HttpResponse:
                 ("sheet", list(SheetStatus.values)),
             ],
             "colours": STYLEGUIDE_COLOURS,
+            "segments": range(11),
         },
     )
 

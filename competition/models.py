@@ -712,6 +712,11 @@ class Criterion(models.Model):
         blank=True,
         help_text=_("1 = first criterion used to break a tie; leave empty if not used."),
     )
+    comment_required = models.BooleanField(
+        _("jurors comment on this criterion"),
+        default=False,
+        help_text=_("A juror must write a comment beside this criterion's score to submit."),
+    )
 
     class Meta:
         verbose_name = _("criterion")
@@ -788,7 +793,7 @@ class Criterion(models.Model):
                 self,
                 self.edition,
                 ("edition_id", "category_id", "scale_min", "scale_max", "step", "weight",
-                 "tiebreak_order"),
+                 "tiebreak_order", "comment_required"),
             )  # fmt: skip
             if locked:
                 errors["__all__"] = locked
@@ -808,6 +813,15 @@ class Criterion(models.Model):
             "step": self.plain(self.step),
             "weight": self.plain(self.weight),
         }
+
+    @property
+    def scale_size(self) -> int:
+        """How many values the scale has: 0–10 step 1 has 11."""
+        return int((self.scale_max - self.scale_min) / self.step) + 1
+
+    def scale_points(self) -> list[Decimal]:
+        """Every value on the scale, lowest first (the caller checks `scale_size` first)."""
+        return [self.scale_min + i * self.step for i in range(self.scale_size)]
 
     def accepts(self, value: Decimal) -> bool:
         """True when `value` lies on the criterion's scale and step."""

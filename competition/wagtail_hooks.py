@@ -240,6 +240,7 @@ class CriterionViewSet(TeamScopedViewSet, DeclinedViewSet, ModelViewSet):
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("scale_min"), FieldPanel("scale_max"), FieldPanel("step")]),
         FieldRowPanel([FieldPanel("weight"), FieldPanel("order"), FieldPanel("tiebreak_order")]),
+        FieldPanel("comment_required"),
     ]
 
 

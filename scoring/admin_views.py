@@ -702,6 +702,10 @@ def readable_values(values: dict, criteria: dict[str, tuple[int, str]]) -> dict[
     for key, value in (values.get("scores") or {}).items():
         order, name = criteria.get(str(key), (0, _("criterion %(id)s") % {"id": key}))
         rows[(1, order, str(key))] = (name, _score(value))
+    for key, comment in (values.get("comments") or {}).items():
+        order, name = criteria.get(str(key), (0, _("criterion %(id)s") % {"id": key}))
+        label = _("%(criterion)s: comment") % {"criterion": name}
+        rows[(1, order, f"{key}:comment")] = (label, comment)
     if "justification" in values:
         rows[(2, 0, "justification")] = (_("justification"), values["justification"] or "—")
     return dict(sorted(rows.items()))

@@ -5,15 +5,40 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import AwardDecision, ResultSnapshot, ScoreSheet, TieDecision
+from .models import AwardDecision, ResultSnapshot, Score, ScoreSheet, TieDecision
+
+# A scale of up to 11 values (0–10) is a row of segments; up to SELECT_MAX a drop-down list;
+# beyond it (0–100 in steps of 0.01) a number field, as a list that long helps nobody.
+SEGMENTED_MAX = 11
+SELECT_MAX = 201
 
 
 def _max_length(model, field: str) -> int:
     # The limit lives on the model field (see SECURITY.md); forms repeat it, never restate it.
     return model._meta.get_field(field).max_length
+
+
+def score_widget(criterion) -> forms.Widget:
+    """Segments (radios) for a short scale, a list for a longer one, a number field beyond."""
+    size = criterion.scale_size
+    if size > SELECT_MAX:
+        return forms.NumberInput(
+            attrs={
+                "min": criterion.scale_display["min"],
+                "max": criterion.scale_display["max"],
+                "step": criterion.scale_display["step"],
+                "inputmode": "decimal",
+            }
+        )
+    # Values as the service parses them ("6.5"), labels as Polish writes them ("6,5").
+    points = [(criterion.plain(p), number_format(p.normalize())) for p in criterion.scale_points()]
+    if size <= SEGMENTED_MAX:
+        return forms.RadioSelect(choices=points)
+    return forms.Select(choices=[("", "—"), *points])
 
 
 class ScoreSheetForm(forms.Form):
@@ -43,7 +68,6 @@ class ScoreSheetForm(forms.Form):
             min_length,
         ) % {"n": min_length}
         for criterion in self.criteria:
-            # Text input with numeric limits: the browser helps, the service decides.
             self.fields[f"score_{criterion.pk}"] = forms.CharField(
                 label=criterion.name,
                 required=False,
@@ -51,27 +75,59 @@ class ScoreSheetForm(forms.Form):
                     "%(description)s Scale %(min)s–%(max)s, step %(step)s, weight %(weight)s."
                 )
                 % {"description": criterion.description, **criterion.scale_display},
-                widget=forms.NumberInput(
-                    attrs={
-                        "min": criterion.scale_display["min"],
-                        "max": criterion.scale_display["max"],
-                        "step": criterion.scale_display["step"],
-                        "inputmode": "decimal",
-                    }
-                ),
+                widget=score_widget(criterion),
             )
-        self.order_fields([*(f"score_{c.pk}" for c in self.criteria), "justification", "version"])
+            if criterion.comment_required:
+                self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                    label=_("Comment on “%(criterion)s”") % {"criterion": criterion.name},
+                    required=False,
+                    max_length=_max_length(Score, "comment"),
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+        if sheet is not None:
+            self.initial.update(
+                {f"comment_{s.criterion_id}": s.comment for s in sheet.scores.all() if s.comment}
+            )
+        self.order_fields(
+            [
+                *(
+                    name
+                    for c in self.criteria
+                    for name in (f"score_{c.pk}", f"comment_{c.pk}")
+                    if name in self.fields
+                ),
+                "justification",
+                "version",
+            ]
+        )
+
+    def criterion_rows(self) -> list[dict]:
+        """Per criterion: its score field, its comment field (or None) and its weight, in order."""
+        return [
+            {
+                "criterion": c,
+                "score": self[f"score_{c.pk}"],
+                "comment": self[f"comment_{c.pk}"] if f"comment_{c.pk}" in self.fields else None,
+                "segmented": c.scale_size <= SEGMENTED_MAX,
+            }
+            for c in self.criteria
+        ]
 
     def clean(self):
         cleaned = super().clean()
         # Which of the two buttons was pressed: save a draft or submit the sheet.
         cleaned["submit"] = "submit" in self.data
         _refuse_null_characters(self.raw_scores())
+        _refuse_null_characters(self.raw_comments())
         return cleaned
 
     def raw_scores(self) -> dict[str, str]:
         """Every posted score_* value, known criterion or not: unknown ones must be refused."""
         return _prefixed(self.data, "score_")
+
+    def raw_comments(self) -> dict[str, str]:
+        """Every posted comment_* value, as `raw_scores`."""
+        return _prefixed(self.data, "comment_")
 
 
 def _prefixed(data, prefix: str) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -179,6 +181,8 @@ class Score(models.Model):
         Criterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("criterion")
     )
     value = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    # Asked for by the criterion (`comment_required`); a juror may also comment where it is not.
+    comment = LimitedTextField(_("comment"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name = _("score")
@@ -189,6 +193,11 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.value}"
+
+    @property
+    def plain_value(self) -> Decimal:
+        """6.50 → 6.5, 10.00 → 10: the score as people write it (rendered with a comma)."""
+        return Decimal(Criterion.plain(self.value))
 
 
 class AuditLogQuerySet(models.QuerySet):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -18,7 +18,7 @@ from entries.models import Entry, EntryStatus
 from . import permissions
 from .assignment.models import Assignment, AssignmentRule
 from .assignment.queries import visible_to_juror
-from .models import Recusal, ReminderMailing, ScoreSheet, SheetStatus
+from .models import Recusal, ReminderMailing, Score, ScoreSheet, SheetStatus
 from .rounds.queries import assignment_applies, in_final, stage_entries
 
 
@@ -77,6 +77,67 @@ def entries_for_juror(user, category: Category, round=None) -> QuerySet[Entry]:
                 Recusal.objects.filter(entry=OuterRef("pk"), juror=user, lifted_at__isnull=True)
             ),
         )
+    )
+
+
+@dataclass(frozen=True)
+class EntryLink:
+    pk: int
+    number: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The entries before and after one in the juror's own list, and where it stands in it."""
+
+    previous: EntryLink | None
+    next: EntryLink | None
+    position: int  # 1-based; 0 for an entry the juror is kept from (a conflict)
+    count: int
+
+
+def neighbours(user, entry: Entry, round=None) -> Neighbours:
+    """Previous and next entry in the juror's list (by number), skipping entries they may not
+    open (conflicts, and where k jurors score each entry, those not assigned to them).
+
+    One query, whatever the number of entries: a few short columns of the juror's list.
+    """
+    rows = [
+        (EntryLink(pk, number, title), recused)
+        for pk, number, title, recused in entries_for_juror(user, entry.category, round)
+        .order_by("sequence", "pk")
+        .values_list("pk", "number", "title", "recused")
+    ]
+    index = next((i for i, (link, _recused) in enumerate(rows) if link.pk == entry.pk), None)
+    if index is None:
+        return Neighbours(None, None, 0, 0)
+    before = [link for link, recused in rows[:index] if not recused]
+    after = [link for link, recused in rows[index + 1 :] if not recused]
+    recused_here = rows[index][1]
+    return Neighbours(
+        before[-1] if before else None,
+        after[0] if after else None,
+        0 if recused_here else len(before) + 1,
+        len(before) + len(after) + (0 if recused_here else 1),
+    )
+
+
+def submitted_sheets(entry: Entry, round=None) -> QuerySet[ScoreSheet]:
+    """The entry's submitted sheets in the round that count (no open conflict), with scores and
+    comments, for the chair: three queries whatever the number of jurors."""
+    return (
+        ScoreSheet.objects.filter(entry=entry, status=SheetStatus.SUBMITTED, round=round)
+        .exclude(
+            Exists(
+                Recusal.objects.filter(
+                    juror=OuterRef("juror"), entry=OuterRef("entry"), lifted_at__isnull=True
+                )
+            )
+        )
+        .select_related("juror")
+        .prefetch_related(Prefetch("scores", Score.objects.select_related("criterion")))
+        .order_by("juror__last_name", "juror__username")
     )
 
 

@@ -226,6 +226,18 @@ def criteria_for(entry: Entry, round=None):
     ).order_by("order", "pk")
 
 
+def weighted_total(criteria, sheet: ScoreSheet | None) -> dict[str, Decimal]:
+    """The juror total Σ w·s of the sheet's scores so far, and the most it can reach."""
+    values = {s.criterion_id: s.value for s in sheet.scores.all()} if sheet else {}
+    total = sum((c.weight * values[c.pk] for c in criteria if c.pk in values), Decimal(0))
+    most = sum((c.weight * c.scale_max for c in criteria), Decimal(0))
+    # Two decimals without trailing zeros (20.5, 30), as the page's script writes it.
+    return {
+        key: Decimal(Criterion.plain(number.quantize(Decimal("0.01"))))
+        for key, number in (("value", total), ("max", most))
+    }
+
+
 def _parse_scores(
     entry: Entry, raw: Mapping[str, object], *, complete: bool, round=None
 ) -> dict[int, Decimal]:
@@ -264,14 +276,67 @@ def _parse_scores(
     return values
 
 
+COMMENT_MAX_LENGTH = Score._meta.get_field("comment").max_length
+
+
+def _parse_comments(
+    entry: Entry,
+    raw: Mapping[str, object],
+    values: dict[int, Decimal] | None,
+    *,
+    complete: bool,
+    round=None,
+) -> dict[int, str]:
+    """The comments beside the scores; where a criterion asks for one, required to submit.
+
+    A comment lives on its score, so one without a score is refused rather than dropped
+    (`values` None: the scores themselves were refused, so that check waits).
+    """
+    criteria = {c.pk: c for c in criteria_for(entry, round)}
+    errors: dict[str, list[str]] = {}
+    comments: dict[int, str] = {}
+    for key, value in raw.items():
+        try:
+            pk = int(key)
+        except (TypeError, ValueError):
+            pk = None
+        if pk not in criteria:
+            errors.setdefault("__all__", []).append(_("Unknown criterion: %(key)s.") % {"key": key})
+            continue
+        text = str(value or "").strip()
+        if not text:
+            continue
+        if len(text) > COMMENT_MAX_LENGTH:
+            errors[f"comment_{pk}"] = [
+                _("Write at most %(n)d characters.") % {"n": COMMENT_MAX_LENGTH}
+            ]
+        elif values is not None and pk not in values:
+            errors[f"comment_{pk}"] = [_("Give a score for this criterion to keep its comment.")]
+        else:
+            comments[pk] = text
+    if complete:
+        for pk, criterion in criteria.items():
+            if criterion.comment_required and pk not in comments and f"comment_{pk}" not in errors:
+                errors[f"comment_{pk}"] = [_("Comment on this criterion before submitting.")]
+    if errors:
+        raise ValidationError(errors, code="invalid_comments")
+    return comments
+
+
 def _snapshot(sheet: ScoreSheet | None) -> dict:
     if sheet is None or sheet.pk is None:
         return {}
-    return {
+    scores = list(sheet.scores.all())
+    snapshot = {
         "status": sheet.status,
         "justification": sheet.justification,
-        "scores": {str(s.criterion_id): str(s.value) for s in sheet.scores.all()},
+        "scores": {str(s.criterion_id): str(s.value) for s in scores},
     }
+    # Only where a juror commented: the log of editions without comments stays as it was.
+    comments = {str(s.criterion_id): s.comment for s in scores if s.comment}
+    if comments:
+        snapshot["comments"] = comments
+    return snapshot
 
 
 @transaction.atomic
@@ -283,11 +348,15 @@ def save_score_sheet(
     justification: str,
     version: int,
     submit: bool,
+    comments: Mapping[str, object] | None = None,
 ) -> ScoreSheet:
     """Save a draft or submit; a save based on an older `version` is refused, never merged.
 
     The sheet is the juror's in the round jurors work in now (`lifecycle.stage`): in the
     pre-selection its sheet, then a fresh one in the final.
+
+    `comments` are the per-criterion comments by criterion id, as `scores`; None keeps the
+    stored ones (a caller that does not show them does not wipe them).
     """
     # Locking the entry orders this save after a recusal declared at the same moment.
     entry = (
@@ -307,7 +376,25 @@ def save_score_sheet(
     if not may_open(juror, entry):
         raise ValidationError(_("This entry is not assigned to you."), code="not_assigned")
     _require_scoring_open(entry)
-    values = _parse_scores(entry, scores, complete=submit, round=round)
+    if comments is None:
+        comments = dict(
+            Score.objects.filter(sheet__juror=juror, sheet__entry=entry, sheet__round=round)
+            .exclude(comment="")
+            .values_list("criterion_id", "comment")
+        )
+    # Scores and comments are checked together: a juror fixes every criterion in one go.
+    errors: dict[str, list] = {}
+    try:
+        values = _parse_scores(entry, scores, complete=submit, round=round)
+    except ValidationError as error:
+        values, errors = None, dict(error.error_dict)
+    try:
+        notes = _parse_comments(entry, comments, values, complete=submit, round=round)
+    except ValidationError as error:
+        for field, found in error.error_dict.items():
+            errors[field] = [*errors.get(field, []), *found]
+    if errors:
+        raise ValidationError(errors, code="invalid_scores")
     justification = (justification or "").strip()
     minimum = entry.edition.min_justification_length
     if submit and len(justification) < minimum:
@@ -363,7 +450,9 @@ def save_score_sheet(
     sheet.scores.exclude(criterion_id__in=values).delete()
     for criterion_id, value in values.items():
         Score.objects.update_or_create(
-            sheet=sheet, criterion_id=criterion_id, defaults={"value": value}
+            sheet=sheet,
+            criterion_id=criterion_id,
+            defaults={"value": value, "comment": notes.get(criterion_id, "")},
         )
     ScoreSheetAudit.objects.create(
         sheet=sheet,

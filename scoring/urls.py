@@ -17,6 +17,7 @@ urlpatterns = [
     path("przypomnienia/<int:pk>/status/", views.reminders_status, name="reminders_status"),
     path("kategoria/<int:pk>/preferencje/", assignment_views.preferences, name="preferences"),
     path("zgloszenie/<int:pk>/", views.entry_sheet, name="entry"),
+    path("zgloszenie/<int:pk>/autozapis/", views.autosave, name="autosave"),
     path("zgloszenie/<int:pk>/konflikt/", views.recuse, name="recuse"),
     path(
         "zgloszenie/<int:pk>/zalaczniki/<int:attachment_pk>/", views.attachment, name="attachment"

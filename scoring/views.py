@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -28,8 +29,10 @@ from .queries import (
     entries_for_juror,
     juror_progress,
     juror_status,
+    neighbours,
     panel_categories,
     recent_mailings,
+    submitted_sheets,
 )
 from .rounds.queries import assignment_applies, stage_entries
 from .tasks import send_reminders_task
@@ -150,18 +153,35 @@ def _sheet_form(entry: Entry, sheet: ScoreSheet | None, data=None) -> ScoreSheet
     )
 
 
+def _save_from_form(request: HttpRequest, entry: Entry, form: ScoreSheetForm) -> ScoreSheet:
+    return services.save_score_sheet(
+        juror=request.user,
+        entry=entry,
+        scores=form.raw_scores(),
+        comments=form.raw_comments(),
+        justification=form.cleaned_data["justification"],
+        version=form.cleaned_data["version"],
+        submit=form.cleaned_data["submit"],
+    )
+
+
+def _my_sheet(request: HttpRequest, entry: Entry) -> ScoreSheet | None:
+    """The juror's sheet in the round jurors work in now: a fresh one in the final."""
+    return (
+        ScoreSheet.objects.filter(
+            juror=request.user, entry=entry, round=lifecycle.stage(entry.edition)
+        )
+        .prefetch_related("scores")
+        .first()
+    )
+
+
 @login_required
 def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_juror(request, pk)
     round = lifecycle.stage(entry.edition)
     recusal = services.active_recusal(juror=request.user, entry=entry)
-    sheet = (
-        None
-        if recusal
-        else ScoreSheet.objects.filter(juror=request.user, entry=entry, round=round)
-        .prefetch_related("scores")
-        .first()
-    )
+    sheet = None if recusal else _my_sheet(request, entry)
     form = _sheet_form(entry, sheet)
     if request.method == "POST":
         if recusal:
@@ -170,20 +190,10 @@ def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         form = _sheet_form(entry, sheet, request.POST)
         if form.is_valid():
             try:
-                services.save_score_sheet(
-                    juror=request.user,
-                    entry=entry,
-                    scores=form.raw_scores(),
-                    justification=form.cleaned_data["justification"],
-                    version=form.cleaned_data["version"],
-                    submit=form.cleaned_data["submit"],
-                )
+                _save_from_form(request, entry, form)
             except services.StaleSheet as error:
                 messages.error(request, error.messages[0])
-                fresh = ScoreSheet.objects.filter(
-                    juror=request.user, entry=entry, round=round
-                ).first()
-                form = _sheet_form(entry, fresh)
+                form = _sheet_form(entry, _my_sheet(request, entry))
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
                     for field, errors in error.error_dict.items():
@@ -196,6 +206,10 @@ def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, _("The draft score sheet is saved."))
                 return redirect("scoring:entry", pk=entry.pk)
+    progress = juror_progress(entry.category, [request.user], round)[request.user.pk]
+    # The chair reads the jury's submitted sheets with their comments, as the live results
+    # already show the chair every juror's totals; not from an entry the chair is kept from.
+    chair = not recusal and permissions.is_chair(request.user, entry.category)
     return render(
         request,
         "scoring/entry.html",
@@ -204,6 +218,11 @@ def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "recusal": recusal,
             "sheet": sheet,
             "form": form,
+            "rows": form.criterion_rows(),
+            "total": services.weighted_total(form.criteria, sheet),
+            "neighbours": neighbours(request.user, entry, round),
+            "progress": progress,
+            "jury_sheets": list(submitted_sheets(entry, round)) if chair else None,
             "recusal_form": RecusalForm(),
             "round": round,
             "can": {
@@ -220,6 +239,53 @@ def entry_sheet(request: HttpRequest, pk: int) -> HttpResponse:
                 file_url=lambda answer: reverse("scoring:answer_file", args=[entry.pk, answer.pk]),
             ),
         },
+    )
+
+
+@login_required
+@require_POST
+def autosave(request: HttpRequest, pk: int) -> JsonResponse:
+    """The sheet page's autosave: a draft only, with the form's checks and optimistic version.
+
+    Answers the new version and the time saved (Warsaw), or a message: 400 for values the
+    scale refuses (nothing saved), 409 when the sheet changed elsewhere (nothing overwritten),
+    403 when the juror may not save now (a conflict, the window closed).
+    """
+    entry = _get_entry_for_juror(request, pk)
+    if services.active_recusal(juror=request.user, entry=entry):
+        return JsonResponse(
+            {"message": _("You declared a conflict of interest with this entry.")}, status=403
+        )
+    form = _sheet_form(entry, None, request.POST)
+    if not form.is_valid():
+        return JsonResponse(
+            {
+                "message": _("The draft could not be saved."),
+                "errors": {field: list(errors) for field, errors in form.errors.items()},
+            },
+            status=400,
+        )
+    # Never a submission: that stays the button's, with its confirmation.
+    form.cleaned_data["submit"] = False
+    try:
+        sheet = _save_from_form(request, entry, form)
+    except services.StaleSheet as error:
+        return JsonResponse({"message": error.messages[0], "conflict": True}, status=409)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            return JsonResponse(
+                {"message": _("The draft could not be saved."), "errors": error.message_dict},
+                status=400,
+            )
+        return JsonResponse({"message": error.messages[0]}, status=403)
+    saved_at = timezone.localtime(sheet.updated_at).strftime("%H:%M")
+    return JsonResponse(
+        {
+            "version": sheet.version,
+            "status": sheet.get_status_display(),
+            "saved_at": saved_at,
+            "message": _("Saved at %(time)s") % {"time": saved_at},
+        }
     )
 
 

@@ -138,6 +138,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True
+# Polish numbers group thousands with a thin space, not Django's full one (cms/formats/pl).
+FORMAT_MODULE_PATH = ["cms.formats"]
 
 # Wagtail's built-in locales (with simple_translation to copy a page tree): no extra dependency,
 # and the content here is few pages edited by one office, not a translation workflow.

@@ -3,7 +3,7 @@ the footer's statements and a competition's branding."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.conf import settings
@@ -65,6 +65,29 @@ def pln(value) -> str:
     whole = amount == amount.to_integral_value()
     text = number_format(amount, decimal_pos=0 if whole else 2, use_l10n=True, force_grouping=True)
     return _("%(amount)s PLN") % {"amount": text}
+
+
+@register.filter
+def number(value, decimal_places: int | str | None = None) -> str:
+    """1234567.891|number:2 → "1 234 567,89" (thin no-break spaces) in Polish, "1,234,567.89"
+    in English; "—" when there is no number (None, "", NaN), as the tables mark a gap.
+
+    Rounds half up like `floatformat`, not to even, so 2.675 reads 2,68 as a juror counts it.
+    """
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        return "—"
+    if not amount.is_finite():
+        return "—"
+    places = None if decimal_places in (None, "") else int(decimal_places)
+    if places is not None:
+        amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if amount == 0:
+        amount = abs(amount)  # no "-0,00" for a tiny negative bias
+    return number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 @register.filter

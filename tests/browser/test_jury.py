@@ -104,7 +104,8 @@ def category_in(phase: str, n_entries: int = 3, status: str = "eligible"):
 
 def fill_sheet(page, criteria, values, justification="Rzetelne wdrożenie, dobre rezultaty."):
     for criterion, value in zip(criteria, values, strict=True):
-        page.locator(f"#id_score_{criterion.pk}").fill(str(value))
+        # The segmented control: the label is what a juror clicks.
+        page.locator(f"label[for=id_score_{criterion.pk}_{value}]").click()
     page.locator("#id_justification").fill(justification)
 
 
@@ -188,13 +189,13 @@ def test_jurors_recuse_score_and_meet_a_stale_save(new_page, live_server):
     page.get_by_role("button", name="Zapisz szkic").click()
     other_tab = page.context.new_page()
     other_tab.goto(f"/jury/zgloszenie/{entries[2].pk}/")
-    page.locator(f"#id_score_{criteria[0].pk}").fill("7")
+    page.locator(f"label[for=id_score_{criteria[0].pk}_7]").click()
     page.get_by_role("button", name="Zapisz szkic").click()
     fill_sheet(other_tab, criteria, ["3", "3"])
     other_tab.get_by_role("button", name="Złóż kartę oceny").click()
     other_tab.wait_for_load_state("networkidle")
     see(other_tab, "Ta karta oceny została zmieniona gdzie indziej")
-    assert other_tab.locator(f"#id_score_{criteria[0].pk}").input_value() == "7"
+    assert other_tab.locator(f"#id_score_{criteria[0].pk}_7").is_checked()
     shot(other_tab, "3-stale-save-refused")
     other_tab.get_by_role("button", name="Złóż kartę oceny").click()
     see(other_tab, "Karta oceny została złożona.")

@@ -44,7 +44,7 @@ def test_every_page_type_renders_for_anonymous_in_both_languages(client):
         assert 'href="#main"' in polish.content.decode()
 
     laureates = client.get("/samorzadowy-lider-cyfryzacji/2024-6/laureaci/").content.decode()
-    assert "15\u00a0000 zł" in laureates
+    assert "15\u202f000 zł" in laureates
     assert "Urząd Miasta i Gminy Piaseczno" in laureates
     english = client.get("/en/samorzadowy-lider-cyfryzacji/2024-6/laureaci/").content.decode()
     assert "PLN 15,000" in english or "15,000 PLN" in english

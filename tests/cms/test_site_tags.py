@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.template import Context, Template
+from django.utils import translation
 from wagtail.models import Locale, Site
 
 from cms.models import SiteFooter, StandardPage
@@ -98,3 +101,39 @@ def test_status_tag_names_the_status_and_its_tone():
 
 def test_status_tag_without_a_tone_is_neutral():
     assert render('{% status_tag "archived" "phase" %}') == '<span class="tag">archiwum</span>'
+
+
+def render_number(value, argument: str = "", language: str = "pl") -> str:
+    template = Template("{% load site_tags %}{{ value|number" + argument + " }}")
+    with translation.override(language):
+        return template.render(Context({"value": value}))
+
+
+def test_number_groups_thousands_with_thin_spaces_and_a_decimal_comma_in_polish():
+    assert render_number(1234567.891, ":2") == "1\u202f234\u202f567,89"
+
+
+def test_number_uses_the_english_format_in_english():
+    assert render_number(1234567.891, ":2", "en") == "1,234,567.89"
+
+
+def test_number_keeps_the_minus_of_a_negative_number():
+    assert render_number(-1234.5, ":2") == "-1\u202f234,50"
+    assert render_number(-1234.5, ":2", "en") == "-1,234.50"
+
+
+def test_number_rounds_half_up_and_drops_the_sign_of_a_rounded_zero():
+    assert render_number(2.675, ":2") == "2,68"
+    assert render_number(-0.0004, ":3") == "0,000"
+
+
+def test_number_without_decimal_places_keeps_the_value_as_it_is():
+    assert render_number(Decimal("15000.5")) == "15\u202f000,5"
+    assert render_number(42) == "42"
+
+
+def test_number_marks_a_missing_value_with_a_dash():
+    assert render_number(None, ":2") == "—"
+    assert render_number("", ":2") == "—"
+    assert render_number(float("nan"), ":2") == "—"
+    assert render_number("abc", ":2") == "—"

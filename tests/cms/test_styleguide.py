@@ -45,7 +45,8 @@ def test_styleguide_shows_every_component_to_organisers(client, organiser):
     for component in ('class="swatches"', 'class="actions"', 'class="tag tag-success"',
                       'class="alert alert-error"', 'class="errorlist"', 'aria-invalid="true"',
                       'class="cards"', 'class="table"', 'class="pagination"', 'class="stepper"',
-                      'aria-current="page"', "disabled"):  # fmt: skip
+                      'aria-current="page"', "disabled", "data-sortable", 'aria-sort="ascending"',
+                      'class="sort-button is-focused"', 'data-sort-value="1204.5"'):  # fmt: skip
         assert component in page, component
     assert '<meta name="robots" content="noindex">' in page
 
@@ -67,3 +68,11 @@ def test_styleguide_is_open_to_superusers_in_english(client, db):
 
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_styleguide_numbers_read_the_polish_way(client, organiser):
+    client.force_login(organiser)
+
+    page = client.get(STYLEGUIDE).content.decode()
+
+    assert '<td class="num" data-sort-value="1204.5">1\u202f204,50</td>' in page

@@ -158,3 +158,18 @@ def test_criteria_weight_locked_once_scoring_opens():
         criterion.full_clean()
 
     assert "Ten krok (zmiana kryteriów i zasad przyznawania nagród)" in str(excinfo.value)
+
+
+def test_criterion_comment_flag_locked_once_scoring_opens():
+    # Sheets submitted without comments would no longer meet the rule they were submitted under.
+    from tests.factories import CriterionFactory
+
+    edition, at = edition_in(SC)
+    edition.save()
+    criterion = CriterionFactory(edition=edition, name="Rezultaty")
+
+    criterion.comment_required = True
+    with time_machine.travel(at, tick=False), pytest.raises(ValidationError) as excinfo:
+        criterion.full_clean()
+
+    assert "Ten krok (zmiana kryteriów i zasad przyznawania nagród)" in str(excinfo.value)

@@ -41,8 +41,8 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("competition", "0010_preselection_round"),
-        ("scoring", "0010_rounds_and_shortlists"),
+        ("competition", "0011_preselection_round"),
+        ("scoring", "0011_rounds_and_shortlists"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('competition', '0009_competition_branding'),
+        ('competition', '0010_criterion_comment_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

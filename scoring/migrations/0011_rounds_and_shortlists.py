@@ -10,9 +10,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('competition', '0010_preselection_round'),
+        ('competition', '0011_preselection_round'),
         ('entries', '0006_teams_see_and_set_up_questions'),
-        ('scoring', '0009_assignment_of_entries_to_jurors'),
+        ('scoring', '0010_score_comment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
