@@ -41,6 +41,7 @@ def _invalidate(sender, **kwargs) -> None:
 
 def _team_saved(sender, team, **kwargs) -> None:
     services.grant_team_pages(team=team)
+    services.grant_team_collection(team=team)
 
 
 def _competition_page_saved(sender, instance, **kwargs) -> None:

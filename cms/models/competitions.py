@@ -93,7 +93,7 @@ class EditionPage(Page):
         )
         for category in categories:
             category.kind_labels = [labels.get(k, k) for k in category.eligible_kinds]
-            category.jury = list(jurors_of(category)) if self.show_jury else []
+            category.jury = _jury_members(jurors_of(category)) if self.show_jury else []
         from cms import opendata  # opendata reads the laureate pages of this package
         from cms.vote.models import PublicVote
 
@@ -111,6 +111,25 @@ class EditionPage(Page):
             }
         )
         return context
+
+
+def _jury_members(jurors) -> list[dict]:
+    """Name, initials and photo of each juror; the photos' renditions come in one query."""
+    jurors = jurors.select_related("juror_profile__photo").prefetch_related(
+        "juror_profile__photo__renditions"
+    )
+    members = []
+    for juror in jurors:
+        name = juror.get_full_name() or juror.username
+        profile = getattr(juror, "juror_profile", None)
+        members.append(
+            {
+                "name": name,
+                "initials": "".join(part[0] for part in name.split()[:2]).upper(),
+                "photo": profile.photo if profile else None,
+            }
+        )
+    return members
 
 
 def _timeline(edition, now) -> list[dict]:
