@@ -144,7 +144,7 @@ class LaureatePage(Page):
             {
                 "images": images,
                 "share_image": images[0] if images else None,
-                "links": list(self.links.all()),
+                "service_links": list(self.links.all()),
                 "category": category,
                 "edition": category.edition,
                 "kind_label": InstitutionKind(self.institution.kind).label
