@@ -241,3 +241,115 @@ def test_image_upload_refused_outside_organiser_teams(client, role):
 
     assert response.status_code in (302, 403)
     assert Image.objects.count() == 0
+
+
+def _edit_data(laureate, links) -> dict:
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+    return nested_form_data(
+        {
+            "title": laureate.title,
+            "slug": laureate.slug,
+            "summary": laureate.summary,
+            "description": rich_text("<p>Opis</p>"),
+            "images": inline_formset([]),
+            "links": inline_formset(links),
+            "comments": inline_formset([]),
+        }
+    )
+
+
+def test_organiser_saves_a_service_link_in_the_admin(client, home, organiser):
+    laureate = _laureate(home)
+    client.force_login(organiser)
+
+    response = client.post(
+        f"/admin/pages/{laureate.pk}/edit/",
+        _edit_data(laureate, [{"label": "Umów wizytę", "url": "https://e-urzad.example.org/"}]),
+    )
+
+    assert response.status_code == 302
+    laureate.refresh_from_db()
+    draft = laureate.get_latest_revision_as_object()
+    assert [link.url for link in draft.links.all()] == ["https://e-urzad.example.org/"]
+
+
+def test_admin_refuses_a_service_link_that_is_not_a_web_address(client, home, organiser):
+    laureate = _laureate(home)
+    revisions = laureate.revisions.count()
+    client.force_login(organiser)
+
+    response = client.post(
+        f"/admin/pages/{laureate.pk}/edit/",
+        _edit_data(laureate, [{"label": "Zła", "url": "javascript:alert(1)"}]),
+    )
+
+    assert response.status_code == 200
+    assert "https://" in response.content.decode()  # the message says what an address starts with
+    assert laureate.revisions.count() == revisions
+    assert not LaureateLink.objects.exists()
+
+
+def test_organiser_sets_a_juror_photo_in_the_admin_and_the_edition_page_shows_it(
+    client, home, organiser
+):
+    from django.urls import reverse
+
+    from tests.conftest import organisers_team
+
+    category = CategoryFactory()
+    juror = UserFactory(first_name="Anna", last_name="Nowicka")
+    appoint_juror(category=category, user=juror)
+    profile = JurorProfile.objects.create(user=juror)
+    page = _edition_page(home, category)
+    client.get(page.url)  # the page is now in the page cache
+    team = organisers_team()
+    team.refresh_from_db()
+    photo = ImageFactory(collection=team.collection)
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("juror_profiles:edit", args=[profile.pk]), {"user": juror.pk, "photo": photo.pk}
+    )
+    client.logout()
+    body = client.get(page.url).content.decode()
+
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.photo == photo
+    assert 'class="jury-photo"' in body
+
+
+@pytest.mark.parametrize("role", ["anonymous", "applicant", "juror"])
+def test_juror_photo_cannot_be_set_outside_organiser_teams(client, role):
+    from django.urls import reverse
+
+    juror = UserFactory()
+    appoint_juror(category=CategoryFactory(), user=juror)
+    profile = JurorProfile.objects.create(user=juror)
+    if role == "applicant":
+        client.force_login(UserFactory())
+    elif role == "juror":
+        client.force_login(juror)
+
+    response = client.post(
+        reverse("juror_profiles:edit", args=[profile.pk]),
+        {"user": juror.pk, "photo": ImageFactory().pk},
+    )
+
+    assert response.status_code in (302, 403)
+    profile.refresh_from_db()
+    assert profile.photo is None
+
+
+@pytest.mark.parametrize("role", ["anonymous", "applicant", "juror", "organiser"])
+def test_share_card_is_the_same_public_image_for_every_role(client, home, organiser, role):
+    laureate = _laureate(home)
+    users = {"applicant": UserFactory(), "juror": UserFactory(), "organiser": organiser}
+    if role != "anonymous":
+        client.force_login(users[role])
+
+    response = client.get(f"/laureaci/{laureate.pk}/og.png")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
