@@ -2,8 +2,11 @@
 permissions to upload, edit and choose there (cms.services.grant_team_collection does the same
 for teams saved from now on).
 
-Historical models have no treebeard methods, so the child collection's materialised path is
-computed here as treebeard would: four base-36 digits per level under the root.
+Historical models have no treebeard methods, so each new collection is appended under the root
+with a path computed here; then, as Wagtail's own 0059_apply_collection_ordering does, the real
+model's fix_tree puts the root's children back in the order by name that Collection keeps
+(treebeard's sorted inserts break on siblings out of order). fix_tree touches only the tree's
+fields, so it is safe with the real model.
 """
 
 import django.db.models.deletion
@@ -63,6 +66,9 @@ def team_collections(apps, schema_editor):
                 group=team.group, collection=team.collection, permission=permission
             )
     root.save(update_fields=["numchild"])
+    from wagtail.models import Collection as TreeCollection
+
+    TreeCollection.fix_tree(fix_paths=True)
 
 
 class Migration(migrations.Migration):
