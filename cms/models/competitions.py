@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -94,6 +95,12 @@ class EditionPage(Page):
         for category in categories:
             category.kind_labels = [labels.get(k, k) for k in category.eligible_kinds]
             category.jury = _jury_members(jurors_of(category)) if self.show_jury else []
+        # The photos' renditions in one query for the whole page (a juror often sits on several
+        # of the edition's juries).
+        prefetch_related_objects(
+            [member["photo"] for c in categories for member in c.jury if member["photo"]],
+            "renditions",
+        )
         from cms import opendata  # opendata reads the laureate pages of this package
         from cms.vote.models import PublicVote
 
@@ -114,10 +121,8 @@ class EditionPage(Page):
 
 
 def _jury_members(jurors) -> list[dict]:
-    """Name, initials and photo of each juror; the photos' renditions come in one query."""
-    jurors = jurors.select_related("juror_profile__photo").prefetch_related(
-        "juror_profile__photo__renditions"
-    )
+    """Name, initials and photo of each juror, in the query that lists them."""
+    jurors = jurors.select_related("juror_profile__photo")
     members = []
     for juror in jurors:
         name = juror.get_full_name() or juror.username

@@ -353,3 +353,22 @@ def test_share_card_is_the_same_public_image_for_every_role(client, home, organi
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
+
+
+def test_edition_page_query_count_same_for_1_and_6_jurors_with_photos(client, home):
+    category = CategoryFactory()
+    page = _edition_page(home, category)
+
+    def appoint(n):
+        for _ in range(n):
+            juror = UserFactory()
+            appoint_juror(category=category, user=juror)
+            JurorProfile.objects.create(user=juror, photo=ImageFactory())
+
+    appoint(1)
+    one = _count(client, page.url)
+    appoint(5)
+
+    six = _count(client, page.url)
+
+    assert six == one
