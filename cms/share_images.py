@@ -23,7 +23,7 @@ WIDTH, HEIGHT = 1200, 630
 DEFAULT_ACCENT = "#0b4f8a"
 MARGIN = 72
 # Bumped when the drawing changes, so cards already stored are drawn again.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
 # The site's Source Sans 3 comes in two subsets; Polish letters such as ą, ł, ż are in the
 # "latin-ext" one, so each run of text is drawn with the subset that has its letters.
@@ -146,11 +146,13 @@ def draw(card: Card) -> bytes:
     label.draw(canvas, (MARGIN + 24, 77), card.award, fill=accent)
 
     y = 170
-    for line in _wrap(card.title, title, inner, 3):
+    title_lines = _wrap(card.title, title, inner, 3)
+    for line in title_lines:
         title.draw(canvas, (MARGIN, y), line, fill=white)
         y += 80
     y += 16
-    for line in _wrap(card.institution, body, inner, 2):
+    # Above the footer's rule there is room for five lines: a long title leaves the institution one.
+    for line in _wrap(card.institution, body, inner, 1 if len(title_lines) == 3 else 2):
         body.draw(canvas, (MARGIN, y), line, fill=white)
         y += 48
     canvas.line((MARGIN, HEIGHT - 110, WIDTH - MARGIN, HEIGHT - 110), fill=white, width=2)
