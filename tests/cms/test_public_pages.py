@@ -372,3 +372,38 @@ def test_edition_page_query_count_same_for_1_and_6_jurors_with_photos(client, ho
     six = _count(client, page.url)
 
     assert six == one
+
+
+def _png_upload(name="zdjecie.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (64, 64), "#b0122b").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_organiser_uploads_into_their_team_collection_not_another(client):
+    from django.urls import reverse
+
+    member = UserFactory()
+    own = TeamFactory(members=[member], competitions=[CompetitionFactory()])
+    other = TeamFactory(members=[UserFactory()], competitions=[CompetitionFactory()])
+    own.refresh_from_db()
+    other.refresh_from_db()
+    client.force_login(member)
+
+    into_own = client.post(
+        reverse("wagtailimages:add_multiple"),
+        {"files[]": _png_upload(), "collection": own.collection.pk},
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )
+    into_other = client.post(
+        reverse("wagtailimages:add_multiple"),
+        {"files[]": _png_upload("obce.png"), "collection": other.collection.pk},
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )
+
+    assert into_own.json()["success"] and into_other.json()["success"]
+    # With one collection to add to, Wagtail's form has no collection field: whatever is posted,
+    # the upload lands in the team's own collection.
+    assert list(Image.objects.values_list("collection", flat=True)) == [own.collection.pk] * 2
