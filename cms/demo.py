@@ -258,6 +258,45 @@ def _photograph_jurors() -> None:
                 profile.save(update_fields=["photo"])
 
 
+def _file_images_with_teams() -> None:
+    """Each competition's pictures go into the collection of the team that runs only it, so its
+    organiser finds them in the image chooser (a team sees its own collection only)."""
+    from django.db.models import Count
+
+    from competition.models import Team
+    from scoring.models import JurorProfile
+    from scoring.permissions import jurors_of
+
+    for competition in Competition.objects.all():
+        team = (
+            # Counted before filtering, so `runs` is every competition the team runs.
+            Team.objects.annotate(runs=Count("competitions"))
+            .filter(competitions=competition, collection__isnull=False)
+            .order_by("runs", "name")
+            .first()
+        )
+        if team is None:
+            continue
+        images = {competition.logo_id, competition.hero_image_id}
+        images |= set(competition.partner_logos.values_list("image_id", flat=True))
+        images |= set(
+            LaureateImage.objects.filter(
+                page__category__edition__competition=competition
+            ).values_list("image_id", flat=True)
+        )
+        jurors = {
+            juror.pk
+            for category in Category.objects.filter(edition__competition=competition)
+            for juror in jurors_of(category)
+        }
+        images |= set(
+            JurorProfile.objects.filter(user__in=jurors, photo__isnull=False).values_list(
+                "photo_id", flat=True
+            )
+        )
+        Image.objects.filter(pk__in=images - {None}).update(collection=team.collection)
+
+
 def _footer(home: Page) -> None:
     pages = {
         slug: _child(home, StandardPage, slug, title=title, body=body)
@@ -330,6 +369,7 @@ def build_site() -> None:
     brand_competitions()
     _illustrate_laureates()
     _photograph_jurors()
+    _file_images_with_teams()
     _translate_tree(home)
 
 
