@@ -407,3 +407,24 @@ def test_organiser_uploads_into_their_team_collection_not_another(client):
     # With one collection to add to, Wagtail's form has no collection field: whatever is posted,
     # the upload lands in the team's own collection.
     assert list(Image.objects.values_list("collection", flat=True)) == [own.collection.pk] * 2
+
+
+def test_demo_shows_laureate_pictures_links_and_juror_photos_in_the_teams_collections():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from competition.models import Team
+
+    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())
+
+    pictured = LaureatePage.objects.filter(locale__language_code="pl", images__isnull=False)
+    assert pictured.distinct().count() == 3
+    assert LaureateLink.objects.filter(page__locale__language_code="pl").count() == 2
+    assert JurorProfile.objects.filter(photo__isnull=False).count() >= 2
+    team = Team.objects.get(
+        competitions__slug="innowacyjny-samorzad", name="Serwis Samorządowy PAP"
+    )
+    assert Image.objects.filter(collection=team.collection).exists()
+    assert not Image.objects.filter(collection__depth=1).exists()
