@@ -32,7 +32,8 @@ TEAM_PAGE_PERMISSIONS = ("add_page", "change_page")
 # What every team may do in its own collection: upload, edit and choose images (logos, heroes,
 # laureates' pictures, jurors' photos) and documents (rules). Wagtail grants these per collection
 # (GroupCollectionPermission, Wagtail's own table, not django-guardian's), so a team sees its
-# collection's files and no other team's. Deleting stays with superusers.
+# collection's files and no other team's. Wagtail lets whoever uploaded a file delete it; deleting
+# the rest stays with superusers.
 TEAM_COLLECTION_PERMISSIONS = {
     "wagtailimages": ("add_image", "change_image", "choose_image"),
     "wagtaildocs": ("add_document", "change_document", "choose_document"),

@@ -13,7 +13,7 @@ from wagtail.search import index
 from cms.admin_display import ReadOnlyPanel
 from cms.forms import ArchiveFilterForm
 from competition.fields import LimitedTextField, validate_single_line
-from competition.models import AwardKind
+from competition.models import AwardKind, Category
 from competition.queries import published_awards
 from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
 from scoring.results.snapshot import Snapshot
@@ -132,8 +132,6 @@ class LaureatePage(Page):
         return dict(VOIVODESHIP_CHOICES).get(self.institution.voivodeship, "")
 
     def get_context(self, request, *args, **kwargs):
-        from competition.models import Category
-
         context = super().get_context(request, *args, **kwargs)
         images = self.images.all()
         if isinstance(images, models.QuerySet):  # a preview holds its images in memory

@@ -428,3 +428,17 @@ def test_demo_shows_laureate_pictures_links_and_juror_photos_in_the_teams_collec
     )
     assert Image.objects.filter(collection=team.collection).exists()
     assert not Image.objects.filter(collection__depth=1).exists()
+
+
+def test_renamed_team_keeps_its_collection_under_the_new_name():
+    from competition.services import save_team
+
+    team = TeamFactory(name="Stara nazwa", competitions=[CompetitionFactory()])
+    collection = team.collection
+
+    team.name = "Nowa nazwa"
+    save_team(team=team, members=[], competitions=list(team.competitions.all()), by=None)
+
+    team.refresh_from_db()
+    assert team.collection == collection
+    assert team.collection.name == "Nowa nazwa"
