@@ -14,13 +14,16 @@ from PIL import ImageDraw, ImageFont
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
 
-from competition.models import Competition, Edition, PartnerLogo
+from competition.models import Category, Competition, Edition, PartnerLogo
 from scoring.models import ResultSnapshot
 
 from . import services
 from .models import (
     AnnouncementPage,
     ArchivePage,
+    LaureateImage,
+    LaureateLink,
+    LaureatePage,
     NewsIndexPage,
     NewsPage,
     SiteFooter,
@@ -180,6 +183,120 @@ def brand_competitions() -> None:
         )
 
 
+# Pictures and links for the first laureates, so the demo shows a laureate page with images and a
+# link to the service, the archive's cards with pictures, and cards without.
+ILLUSTRATED_LAUREATES = 3
+SERVICE_LINKS = [
+    ("Skorzystaj z e-usługi", "https://www.gov.pl/web/gov/uslugi-dla-obywatela"),
+    ("Portal mapowy gminy", "https://www.geoportal.gov.pl/"),
+]
+
+
+def _project_picture(colour: str, seed: int, title: str) -> Image:
+    """A screen of an e-service: a header bar, a map of plots and a few buttons."""
+    drawing = PillowImage.new("RGB", (1600, 900), "#eef2f6")
+    draw = ImageDraw.Draw(drawing)
+    draw.rectangle((0, 0, 1600, 110), fill=colour)
+    draw.text((60, 55), "e-Urząd", font=_font(56), anchor="lm", fill="#ffffff")
+    for row in range(5):
+        for column in range(6):
+            shade = 200 - ((row * 7 + column * 3 + seed * 5) % 6) * 18
+            draw.rectangle(
+                (80 + column * 150, 170 + row * 130, 210 + column * 150, 280 + row * 130),
+                fill=(shade, shade + 20, shade + 30),
+            )
+    for index in range(4):
+        y = 190 + index * 150
+        draw.rounded_rectangle(
+            (1060, y, 1520, y + 100), radius=20, fill="#ffffff", outline=colour, width=4
+        )
+        draw.rectangle((1100, y + 40, 1300 + (index + seed) % 3 * 50, y + 60), fill="#9aa5b1")
+    return _png(drawing, title)
+
+
+def _portrait(colour: str, title: str) -> Image:
+    drawing = PillowImage.new("RGB", (400, 400), "#dfe6ee")
+    draw = ImageDraw.Draw(drawing)
+    draw.ellipse((130, 70, 270, 210), fill="#8a6e5a")
+    draw.ellipse((60, 240, 340, 520), fill=colour)
+    return _png(drawing, title)
+
+
+def _illustrate_laureates() -> None:
+    pages = LaureatePage.objects.filter(locale__language_code="pl").order_by("path")
+    for index, page in enumerate(pages[:ILLUSTRATED_LAUREATES]):
+        if page.images.exists():
+            continue
+        colour = page.category.edition.competition.accent_colour or "#0b4f8a"
+        for number in range(2 if index == 0 else 1):
+            page.images.add(
+                LaureateImage(
+                    image=_project_picture(colour, index + number, f"Projekt {page.slug} {number}"),
+                    alt_text=(
+                        f"Ekran usługi „{page.title}”: mapa działek po lewej i przyciski spraw "
+                        "do załatwienia po prawej."
+                    ),
+                )
+            )
+        if index < 2:
+            label, url = SERVICE_LINKS[index]
+            page.links.add(LaureateLink(label=label, url=url))
+        page.save_revision().publish()
+
+
+def _photograph_jurors() -> None:
+    """Photos for two jurors of each category shown with its jury; the others keep initials."""
+    from scoring.models import JurorProfile
+    from scoring.permissions import jurors_of
+
+    for category in Category.objects.filter(edition__frozen_at__isnull=False):
+        colour = category.edition.competition.accent_colour or "#0b4f8a"
+        for juror in list(jurors_of(category))[:2]:
+            profile, _created = JurorProfile.objects.get_or_create(user=juror)
+            if profile.photo_id is None:
+                profile.photo = _portrait(colour, f"Zdjęcie {juror.username}")
+                profile.save(update_fields=["photo"])
+
+
+def _file_images_with_teams() -> None:
+    """Each competition's pictures go into the collection of the team that runs only it, so its
+    organiser finds them in the image chooser (a team sees its own collection only)."""
+    from django.db.models import Count
+
+    from competition.models import Team
+    from scoring.models import JurorProfile
+    from scoring.permissions import jurors_of
+
+    for competition in Competition.objects.all():
+        team = (
+            # Counted before filtering, so `runs` is every competition the team runs.
+            Team.objects.annotate(runs=Count("competitions"))
+            .filter(competitions=competition, collection__isnull=False)
+            .order_by("runs", "name")
+            .first()
+        )
+        if team is None:
+            continue
+        images = {competition.logo_id, competition.hero_image_id}
+        images |= set(competition.partner_logos.values_list("image_id", flat=True))
+        images |= set(
+            LaureateImage.objects.filter(
+                page__category__edition__competition=competition
+            ).values_list("image_id", flat=True)
+        )
+        jurors = {
+            juror.pk
+            for category in Category.objects.filter(edition__competition=competition)
+            for juror in jurors_of(category)
+        }
+        images |= set(
+            JurorProfile.objects.filter(user__in=jurors, photo__isnull=False).values_list(
+                "photo_id", flat=True
+            )
+        )
+        Image.objects.filter(pk__in=images - {None}).update(collection=team.collection)
+
+
 def _footer(home: Page) -> None:
     pages = {
         slug: _child(home, StandardPage, slug, title=title, body=body)
@@ -250,6 +367,9 @@ def build_site() -> None:
     _child(home, ArchivePage, "archiwum", title="Archiwum laureatów")
     _footer(home)
     brand_competitions()
+    _illustrate_laureates()
+    _photograph_jurors()
+    _file_images_with_teams()
     _translate_tree(home)
 
 

@@ -8,7 +8,14 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from wagtail.models import GroupPagePermission, Locale, Page, Site
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Site,
+)
 
 from competition import lifecycle
 from competition.lifecycle import Action
@@ -22,6 +29,15 @@ from .models import AnnouncementPage, CompetitionPage, EditionPage, HomePage, La
 # What a team's "publish pages" duty gives on its competitions' page trees: drafting; the
 # laureate announcement and other pages go live when Wagtail's moderators approve them.
 TEAM_PAGE_PERMISSIONS = ("add_page", "change_page")
+# What every team may do in its own collection: upload, edit and choose images (logos, heroes,
+# laureates' pictures, jurors' photos) and documents (rules). Wagtail grants these per collection
+# (GroupCollectionPermission, Wagtail's own table, not django-guardian's), so a team sees its
+# collection's files and no other team's. Wagtail lets whoever uploaded a file delete it; deleting
+# the rest stays with superusers.
+TEAM_COLLECTION_PERMISSIONS = {
+    "wagtailimages": ("add_image", "change_image", "choose_image"),
+    "wagtaildocs": ("add_document", "change_document", "choose_document"),
+}
 
 
 @transaction.atomic
@@ -44,6 +60,29 @@ def grant_team_pages(*, team: Team) -> None:
             GroupPagePermission.objects.get_or_create(
                 group=team.group, page_id=page_id, permission=permission
             )
+
+
+@transaction.atomic
+def grant_team_collection(*, team: Team) -> Collection:
+    """The team's collection, made under the root on first save, with its group's permissions.
+
+    Called when a team is saved (cms.wagtail_hooks); the migration that introduced it did the
+    same for the teams that existed (competition/migrations/0013_team_collection.py).
+    """
+    if team.collection_id is None:
+        team.collection = Collection.get_first_root_node().add_child(name=team.name)
+        team.save(update_fields=["collection"])
+    elif team.collection.name != team.name:
+        team.collection.name = team.name
+        team.collection.save(update_fields=["name"])
+    for app_label, codenames in TEAM_COLLECTION_PERMISSIONS.items():
+        for permission in Permission.objects.filter(
+            content_type__app_label=app_label, codename__in=codenames
+        ):
+            GroupCollectionPermission.objects.get_or_create(
+                group=team.group, collection=team.collection, permission=permission
+            )
+    return team.collection
 
 
 @transaction.atomic

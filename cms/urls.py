@@ -31,6 +31,8 @@ urlpatterns = [
         name="edition_laureates_data",
     ),
     path("dane/katalog.jsonld", views.open_data_catalogue, name="open_data_catalogue"),
+    # A laureate page's share card; the page is in one language, so is the card.
+    path("laureaci/<int:pk>/og.png", views.laureate_share_image, name="laureate_share_image"),
     path("glosowanie/wyzwanie/", vote_views.new_challenge, name="vote_challenge"),
     path("", include("cms.api_urls")),
 ]

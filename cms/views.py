@@ -23,9 +23,9 @@ from competition.models import Duty, Edition
 from scoring.models import ResultSnapshot
 from scoring.permissions import organised
 
-from . import diplomas, opendata
+from . import cache, diplomas, opendata, share_images
 from .forms import SearchForm, StyleguideForm, VerificationForm
-from .models import DiplomaArchive
+from .models import DiplomaArchive, LaureatePage
 from .tasks import build_diplomas_task
 
 logger = logging.getLogger("judging.cms")
@@ -91,6 +91,20 @@ def styleguide(request: HttpRequest) -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     # Browsers ask for /favicon.ico whatever the page links; the icon itself is a static SVG.
     return redirect(static("favicon.svg"))
+
+
+def laureate_share_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """The drawn share card of a live, public laureate page (its og:image without a photo)."""
+    page = get_object_or_404(
+        LaureatePage.objects.live()
+        .public()
+        .select_related("locale", "category__edition__competition"),
+        pk=pk,
+    )
+    # The card speaks the page's language, whatever address it was asked from.
+    with translation.override(page.locale.language_code):
+        card = share_images.card_for(page)
+    return cache.public(HttpResponse(share_images.card_png(card), content_type="image/png"))
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:

@@ -22,7 +22,7 @@ from competition import services as competition_services
 from competition.lifecycle import Action
 from competition.models import Competition, Duty, Edition, PartnerLogo, Team
 from competition.services import team_saved
-from scoring.models import ResultSnapshot
+from scoring.models import JurorProfile, ResultSnapshot
 from scoring.permissions import is_organiser, organised
 
 from . import cache, services
@@ -41,6 +41,7 @@ def _invalidate(sender, **kwargs) -> None:
 
 def _team_saved(sender, team, **kwargs) -> None:
     services.grant_team_pages(team=team)
+    services.grant_team_collection(team=team)
 
 
 def _competition_page_saved(sender, instance, **kwargs) -> None:
@@ -62,7 +63,8 @@ post_delete.connect(_invalidate, sender=PageViewRestriction, dispatch_uid="cms_c
 # Every page draws the footer, and a competition's pages its branding (cms/branding.py); both
 # are remembered under the cache's generation, so a change to them clears it too.
 page_slug_changed.connect(_invalidate, dispatch_uid="cms_cache_slug_changed")
-for _model in (Competition, PartnerLogo, SiteFooter):
+# A juror's photo shows on the edition pages that list the jury.
+for _model in (Competition, PartnerLogo, SiteFooter, JurorProfile):
     post_save.connect(_invalidate, sender=_model, dispatch_uid=f"cms_cache_saved_{_model.__name__}")
     post_delete.connect(
         _invalidate, sender=_model, dispatch_uid=f"cms_cache_deleted_{_model.__name__}"

@@ -205,6 +205,17 @@ class Team(models.Model):
         default=True,
         help_text=_("Drafts of the competition's pages; Wagtail's moderators approve them."),
     )
+    # The team's own image and document collection (cms.services.grant_team_collection): its
+    # members upload and choose there, and see no other team's files.
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="team",
+        verbose_name=_("collection of images and documents"),
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("organiser team")

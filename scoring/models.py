@@ -57,6 +57,15 @@ class JurorProfile(models.Model):
         default=False,
         help_text=_("Results and the protocol call her “przewodnicząca” and “członkini”."),
     )
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photo"),
+        help_text=_("Shown next to the name on the edition page when the jury is shown there."),
+    )
 
     class Meta:
         verbose_name = _("juror profile")

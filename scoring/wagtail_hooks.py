@@ -160,7 +160,12 @@ class JurorProfileViewSet(DeclinedViewSet, LimitedModelViewSet):
         "affiliation__name",
     ]
     search_backend_name = None
-    panels = [FieldPanel("user"), FieldPanel("affiliation"), FieldPanel("feminine_titles")]
+    panels = [
+        FieldPanel("user"),
+        FieldPanel("affiliation"),
+        FieldPanel("feminine_titles"),
+        FieldPanel("photo"),
+    ]
 
     def construct_view(self, view_class, **kwargs):
         if view_class is not self.index_view_class and hasattr(view_class, "get_object"):

@@ -9,7 +9,7 @@ from .content import SiteFooter, StandardPage
 from .diplomas import DiplomaArchive
 from .home import HomePage
 from .news import NewsIndexPage, NewsPage
-from .results import AnnouncementPage, ArchivePage, LaureateImage, LaureatePage
+from .results import AnnouncementPage, ArchivePage, LaureateImage, LaureateLink, LaureatePage
 
 __all__ = [
     "AnnouncementPage",
@@ -19,6 +19,7 @@ __all__ = [
     "EditionPage",
     "HomePage",
     "LaureateImage",
+    "LaureateLink",
     "LaureatePage",
     "NewsIndexPage",
     "NewsPage",

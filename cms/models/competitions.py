@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -93,7 +94,13 @@ class EditionPage(Page):
         )
         for category in categories:
             category.kind_labels = [labels.get(k, k) for k in category.eligible_kinds]
-            category.jury = list(jurors_of(category)) if self.show_jury else []
+            category.jury = _jury_members(jurors_of(category)) if self.show_jury else []
+        # The photos' renditions in one query for the whole page (a juror often sits on several
+        # of the edition's juries).
+        prefetch_related_objects(
+            [member["photo"] for c in categories for member in c.jury if member["photo"]],
+            "renditions",
+        )
         from cms import opendata  # opendata reads the laureate pages of this package
         from cms.vote.models import PublicVote
 
@@ -111,6 +118,23 @@ class EditionPage(Page):
             }
         )
         return context
+
+
+def _jury_members(jurors) -> list[dict]:
+    """Name, initials and photo of each juror, in the query that lists them."""
+    jurors = jurors.select_related("juror_profile__photo")
+    members = []
+    for juror in jurors:
+        name = juror.get_full_name() or juror.username
+        profile = getattr(juror, "juror_profile", None)
+        members.append(
+            {
+                "name": name,
+                "initials": "".join(part[0] for part in name.split()[:2]).upper(),
+                "photo": profile.photo if profile else None,
+            }
+        )
+    return members
 
 
 def _timeline(edition, now) -> list[dict]:

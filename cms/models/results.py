@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -11,8 +12,8 @@ from wagtail.search import index
 
 from cms.admin_display import ReadOnlyPanel
 from cms.forms import ArchiveFilterForm
-from competition.fields import LimitedTextField
-from competition.models import AwardKind
+from competition.fields import LimitedTextField, validate_single_line
+from competition.models import AwardKind, Category
 from competition.queries import published_awards
 from competition.teryt import VOIVODESHIP_CHOICES, InstitutionKind
 from scoring.results.snapshot import Snapshot
@@ -97,6 +98,7 @@ class LaureatePage(Page):
         FieldPanel("summary"),
         FieldPanel("description"),
         InlinePanel("images", label=_("Image"), heading=_("Images")),
+        InlinePanel("links", label=_("Link"), heading=_("Links to the service")),
     ]
     search_fields = [
         *Page.search_fields,
@@ -129,10 +131,26 @@ class LaureatePage(Page):
     def voivodeship_name(self) -> str:
         return dict(VOIVODESHIP_CHOICES).get(self.institution.voivodeship, "")
 
-    @property
-    def first_image(self):
-        first = self.images.first()
-        return first.image if first else None
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        images = self.images.all()
+        if isinstance(images, models.QuerySet):  # a preview holds its images in memory
+            images = images.select_related("image").prefetch_related("image__renditions")
+        images = list(images)
+        category = Category.objects.select_related("edition__competition").get(pk=self.category_id)
+        context.update(
+            {
+                "images": images,
+                "share_image": images[0] if images else None,
+                "service_links": list(self.links.all()),
+                "category": category,
+                "edition": category.edition,
+                "kind_label": InstitutionKind(self.institution.kind).label
+                if self.institution.kind in InstitutionKind.values
+                else "",
+            }
+        )
+        return context
 
 
 class LaureateImage(Orderable):
@@ -150,6 +168,38 @@ class LaureateImage(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("image")
+
+
+class LaureateLink(Orderable):
+    """Where the public can use what the project built (an e-service, a portal, an app)."""
+
+    page = ParentalKey(LaureatePage, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(
+        _("label"),
+        max_length=120,
+        validators=[validate_single_line],
+        help_text=_("The link's visible text, e.g. “Book a visit at the office online”."),
+    )
+    # Django's URLField also takes ftp:// addresses; a visitor's browser should open only web ones.
+    url = models.URLField(
+        _("address"),
+        max_length=500,
+        validators=[
+            URLValidator(
+                schemes=["http", "https"],
+                message=_("Enter a web address that starts with https:// or http://."),
+            )
+        ],
+        help_text=_("A web address starting with https:// (or http://)."),
+    )
+
+    panels = [FieldPanel("label"), FieldPanel("url")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("link to the service")
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class ArchivePage(Page):
@@ -173,14 +223,26 @@ class ArchivePage(Page):
         filters = ArchiveFilterForm(request.GET).filters()
         awards = opendata.filtered(awards, filters)
         awards = list(awards)
+        # Each card shows its page's first image: the pages' images and their renditions come in
+        # two queries whatever the number of laureates.
         pages = {
             (p.category_id, p.institution_id): p
             for p in LaureatePage.objects.live()
             .public()
             .filter(locale=self.locale, category__in={a.category_id for a in awards})
+            .prefetch_related(
+                models.Prefetch(
+                    "images",
+                    queryset=LaureateImage.objects.select_related("image").prefetch_related(
+                        "image__renditions"
+                    ),
+                )
+            )
         }
         for award in awards:
             award.page = pages.get((award.category_id, award.institution_id))
+            images = list(award.page.images.all()) if award.page else []
+            award.image = images[0] if images else None
         regions = opendata.by_region_and_kind(awards)
         context.update(
             {

@@ -100,3 +100,59 @@ def test_axe_check_catches_a_real_violation(page):
         check_axe(page, "broken page")
 
     assert "image-alt" in str(excinfo.value)
+
+
+SHOWCASE = {
+    "home": "/",
+    "edition": "/samorzadowy-lider-cyfryzacji/2024-6/",
+    "announcement": "/samorzadowy-lider-cyfryzacji/2024-6/laureaci/",
+    "laureate": "/samorzadowy-lider-cyfryzacji/2024-6/laureaci/slc-2024-001/",
+    "archive": "/archiwum/",
+}
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_public_pages_at_phone_tablet_and_desktop_widths(page, demo, language):
+    prefix = "" if language == "pl" else "/en"
+    for width in (360, 768, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, path in SHOWCASE.items():
+            page.goto(f"{prefix}{path}")
+            page.wait_for_load_state("networkidle")
+
+            check_axe(page, f"{language} {width}px {path}")
+            # Nothing wider than the screen: a phone never scrolls the whole page sideways.
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+                f"{path} at {width}px"
+            )
+            shot(page, f"public-{language}-{name}-{width}")
+
+
+def test_laureate_jury_and_archive_show_pictures_facts_and_links(page, demo):
+    page.goto("/samorzadowy-lider-cyfryzacji/2024-6/")
+    photos = page.locator(".jury img.jury-photo")
+    initials = page.locator(".jury .jury-initials")
+    assert photos.count() >= 1 and initials.count() >= 1
+    assert all(alt == "" for alt in photos.evaluate_all("els => els.map(e => e.alt)"))
+
+    page.goto("/samorzadowy-lider-cyfryzacji/2024-6/laureaci/slc-2024-001/")
+    assert page.locator("dl.facts dt").count() >= 5
+    service = page.locator(".service-links a").first
+    assert service.is_visible() and service.inner_text().strip()
+    assert service.get_attribute("href").startswith("https://")
+    share = page.locator('meta[property="og:image"]').get_attribute("content")
+    assert "fill-1200x630" in share
+
+    page.goto("/archiwum/")
+    cards = page.locator(".laureate-card")
+    pictures = page.locator(".laureate-card img")
+    total = cards.count()
+    assert total > pictures.count() >= 1
+    assert all(pictures.evaluate_all("els => els.map(e => e.alt.length > 0)"))
+    page.locator("#f-year").select_option("2019")
+    page.get_by_role("button", name="Filtruj").click()
+    page.wait_for_load_state("networkidle")
+    assert "year=2019" in page.url
+    filtered = page.locator(".laureate-card")
+    assert 0 < filtered.count() < total
+    assert all("2019" in text for text in filtered.all_inner_texts())

@@ -212,4 +212,4 @@ def test_archive_counts_laureates_by_voivodeship_and_kind(client, home):
     assert regions.totals == [3, 1]
     body = page.content.decode()
     assert 'aria-label="Wykres słupkowy wymienionych laureatów' in body
-    assert "<td>I miejsce</td>" in body
+    assert '<span class="tag tag-info">I miejsce</span>' in body
