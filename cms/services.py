@@ -70,7 +70,9 @@ def grant_team_collection(*, team: Team) -> Collection:
     same for the teams that existed (competition/migrations/0013_team_collection.py).
     """
     if team.collection_id is None:
-        team.collection = Collection.get_first_root_node().add_child(name=team.name)
+        # Wagtail's migration makes the root; a database flushed between tests has none.
+        root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+        team.collection = root.add_child(name=team.name)
         team.save(update_fields=["collection"])
     elif team.collection.name != team.name:
         team.collection.name = team.name

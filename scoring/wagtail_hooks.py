@@ -269,6 +269,7 @@ class AssignmentAuditViewSet(TeamScopedViewSet, DeclinedViewSet, LimitedModelVie
     icon = "history"
     menu_label = _("Assignment changes")
     inspect_view_enabled = True
+    inspect_view_class = assignment.AssignmentAuditInspectView
     list_filter = ["action"]
     list_display = [
         "at",

@@ -6,20 +6,24 @@ saved. Mutating views are POST-only.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView, View
 from wagtail.admin import messages
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic import InspectView, WagtailAdminTemplateMixin
 
 from competition import lifecycle
 from competition.lifecycle import Action
 from competition.models import Category, Duty
+from entries.models import Entry
 
 from .. import permissions
 from ..admin_views import _HOME, AppointmentPermissionMixin, person
@@ -333,3 +337,70 @@ class MoveView(CategoryAssignmentMixin, View):
                 },
             )
         return redirect(self.assignment_url)
+
+
+# The log's own page ---------------------------------------------------------------------------
+
+# What the keys of an entry's `details` mean, for a person reading the log.
+DETAIL_LABELS = {
+    "old": gettext_lazy("jurors per entry before"),
+    "new": gettext_lazy("jurors per entry after"),
+    "k": gettext_lazy("jurors per entry"),
+    "cost": gettext_lazy("cost of the assignment (preferences not met)"),
+    "lower_bound": gettext_lazy("lowest cost possible"),
+    "connected": gettext_lazy("every juror compared with every other"),
+    "juror": gettext_lazy("juror"),
+    "max_entries": gettext_lazy("most entries for the juror"),
+}
+
+
+class AssignmentAuditInspectView(InspectView):
+    """One change of the assignment: pairs as "juror → entry", details named, not raw JSON."""
+
+    @cached_property
+    def _names(self) -> tuple[dict[int, str], dict[int, str]]:
+        pairs = [*self.object.added, *self.object.removed]
+        juror_ids = {j for j, _e in pairs}
+        if "juror" in self.object.details:
+            juror_ids.add(self.object.details["juror"])
+        users = get_user_model().objects.filter(pk__in=juror_ids)
+        entries = Entry.objects.filter(pk__in={e for _j, e in pairs}).only("number", "title")
+        return (
+            {user.pk: person(user) for user in users},
+            {entry.pk: f"{entry.number} {entry.title}" for entry in entries},
+        )
+
+    def _pairs_html(self, pairs: list) -> str:
+        if not pairs:
+            return "—"
+        jurors, entries = self._names
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} → {}",
+            ((jurors.get(j, f"#{j}"), entries.get(e, f"#{e}")) for j, e in pairs),
+        )
+
+    def get_added_display_value(self) -> str:
+        return self._pairs_html(self.object.added)
+
+    def get_removed_display_value(self) -> str:
+        return self._pairs_html(self.object.removed)
+
+    def get_details_display_value(self) -> str:
+        details = self.object.details
+        if not details:
+            return "—"
+        jurors, _entries = self._names
+
+        def shown(key, value):
+            if key == "juror":
+                return jurors.get(value, f"#{value}")
+            if isinstance(value, bool):
+                return _("yes") if value else _("no")
+            return value
+
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {}",
+            ((DETAIL_LABELS.get(key, key), shown(key, value)) for key, value in details.items()),
+        )

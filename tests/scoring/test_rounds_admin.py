@@ -72,3 +72,36 @@ def test_preselection_round_edit_refuses_a_window_overlapping_the_final(
     assert "closes_at" in response.context["form"].errors
     preselection.refresh_from_db()
     assert preselection.closes_at < edition.scoring_opens_at
+
+
+def test_assignment_change_page_names_pairs_and_details(client, organiser, audit, entry, juror):
+    AssignmentAudit.objects.create(
+        category=audit.category,
+        by=organiser,
+        action=AssignmentAudit.Action.MOVE,
+        added=[[juror.pk, entry.pk]],
+        removed=[],
+        details={"connected": True},
+    )
+    moved = AssignmentAudit.objects.latest("pk")
+    client.force_login(organiser)
+
+    rule = client.get(reverse("assignment_audit:inspect", args=[audit.pk])).content.decode()
+    pair = client.get(reverse("assignment_audit:inspect", args=[moved.pk])).content.decode()
+
+    assert "[]" not in rule
+    assert "jurorów na zgłoszenie przed zmianą: 2" in rule
+    assert "jurorów na zgłoszenie po zmianie: 3" in rule
+    assert f"{entry.number} {entry.title}" in pair
+    assert "→" in pair
+    assert "tak" in pair  # connected: True, said in Polish
+
+
+def test_empty_rounds_listing_says_so_in_polish_with_a_way_to_add(client, other_organiser):
+    client.force_login(other_organiser)
+
+    page = client.get(reverse("preselection_rounds:index")).content.decode()
+
+    assert "to display" not in page
+    assert "Brak rund wstępnych." in page
+    assert reverse("preselection_rounds:add") in page
