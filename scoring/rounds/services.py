@@ -136,6 +136,19 @@ def confirm_shortlist(
         raise ValidationError(
             _("Choose the finalists among the category's eligible entries."), code="invalid"
         )
+    if round.weight:
+        # The weight adds each finalist's pre-selection share to the final (results.compute):
+        # an entry the pre-selection did not rank would have none.
+        result = _ranked(category, round)
+        ranked = set() if result is None else {int(e) for e in result.entries["entry"]}
+        if chosen - ranked:
+            raise ValidationError(
+                _(
+                    "The pre-selection weighs into the final ranking, so every finalist needs "
+                    "a result in the pre-selection."
+                ),
+                code="unranked",
+            )
     proposed = proposal(category, round)
     justification = (justification or "").strip()
     if chosen != {int(pk) for pk in proposed.entries} and len(justification) < MIN_JUSTIFICATION:

@@ -18,10 +18,11 @@ from django.urls import reverse
 from competition.models import AggregationMethod, Award, Edition, PreselectionRound
 from scoring import aggregation
 from scoring.aggregation.rounds import PRESELECTION_CRITERION, combine, with_preselection
+from scoring.models import Shortlist
 from scoring.results import protocol
 from scoring.results.compute import compute
 from scoring.rounds import services as rounds
-from tests.factories import BASE
+from tests.factories import BASE, EntryFactory
 from tests.scoring.conftest import DURING_SCORING, score
 from tests.scoring.test_results import DELIBERATION, freeze
 from tests.scoring.test_rounds import confirm
@@ -239,6 +240,19 @@ def test_snapshot_without_a_weight_records_no_combination(
 
     assert all("combined" not in r for r in snapshot.payload["categories"][0]["ranking"])
     assert snapshot.payload["preselection"]["categories"][0]["combined"] is None
+
+
+def test_confirm_shortlist_with_a_weight_refuses_an_entry_the_preselection_did_not_rank(
+    pre_scored, preselection, category, chair
+):
+    set_weight(preselection, "0.5")
+    unranked = EntryFactory(category=category, status="eligible", number="T-4", sequence=4)
+
+    with pytest.raises(ValidationError) as error:
+        confirm(preselection, category, chair, [*pre_scored[:2], unranked], "Jury dobrało T-4.")
+
+    assert error.value.code == "unranked"
+    assert not Shortlist.objects.exists()
 
 
 # z-score and Borda refuse a weight -----------------------------------------------------------
