@@ -88,6 +88,30 @@ def test_with_preselection_adds_c_to_every_aggregate(method):
     assert combined.max_possible == pytest.approx(final_max / (1 - weight))
 
 
+def test_with_preselection_minimum_award_share_reads_on_the_combined_scale():
+    scores, criteria = final_scores()
+    weight, final_max = 0.4, 30.0
+    own = aggregation.rank_category(scores, criteria, bootstrap=0).entries.set_index("entry")
+    combined = {
+        e: weight * SHARES[e] + (1 - weight) * own.loc[e, "aggregate"] / final_max
+        for e in SHARES.index
+    }
+    low, middle, _high = sorted(combined.values())
+    min_share = (low + middle) / 2
+
+    result = aggregation.rank_category(
+        *with_preselection(scores, criteria, SHARES, weight=weight, final_max=final_max),
+        bootstrap=0,
+        min_share=min_share,
+    )
+
+    awards = result.entries.set_index("entry")["award"]
+    assert [e for e, value in combined.items() if awards[e] is None] == [
+        e for e, value in combined.items() if value == low
+    ]
+    assert result.award_threshold == pytest.approx(min_share * final_max / (1 - weight))
+
+
 def test_with_preselection_adds_one_row_per_sheet_without_a_tie_break():
     scores, criteria = final_scores()
 
