@@ -237,6 +237,28 @@ class AggregationMethod(models.TextChoices):
     BORDA = "borda", _("mean normalised rank (Borda)")
 
 
+# The methods a pre-selection's weight combines with: adding the same number to every juror's
+# total of an entry adds it to their mean, median and trimmed mean, so the pre-selection rides
+# into the final's computation as one more criterion (scoring.aggregation.rounds). z-score and
+# Borda rescale or rank each juror's totals, which such a number does not pass through.
+WEIGHTABLE_METHODS = (AggregationMethod.MEAN, AggregationMethod.MEDIAN, AggregationMethod.TRIMMED)
+
+
+def weight_refusal(method: str) -> str:
+    """Why a pre-selection weight above 0 cannot apply under `method`; "" when it can."""
+    if method in WEIGHTABLE_METHODS:
+        return ""
+    return str(
+        _(
+            "The pre-selection can be weighted into the final ranking only with the mean, the "
+            "median or the trimmed mean: “%(method)s” rescales or ranks each juror's totals, "
+            "so the pre-selection's share cannot be added to them. Set the weight to 0 or "
+            "choose one of those methods."
+        )
+        % {"method": AggregationMethod(method).label}
+    )
+
+
 class Phase(models.TextChoices):
     DRAFT = "draft", _("draft")
     CALL_OPEN = "call_open", _("call for entries open")
@@ -386,6 +408,9 @@ class Edition(models.Model):
             )
         if self.pk:
             errors.update(self._action_errors())
+            weighted = PreselectionRound.objects.filter(edition_id=self.pk, weight__gt=0)
+            if weight_refusal(self.method) and weighted.exists():
+                errors["method"] = ValidationError(weight_refusal(self.method), code="weight")
         if self.published_at and not self.frozen_at:
             errors["published_at"] = ValidationError(
                 _("Results can be published only after they are frozen."), code="phase_action"
@@ -586,6 +611,8 @@ class PreselectionRound(models.Model):
             changed = any(getattr(stored, f) != getattr(self, f) for f in fields)
             if changed and not verdict:
                 errors["__all__"] = ValidationError(verdict.reason, code="round_locked")
+        if self.weight and self.edition_id and weight_refusal(self.edition.method):
+            errors["weight"] = ValidationError(weight_refusal(self.edition.method), code="weight")
         if self.mode == RoundMode.PASS_FAIL and self.threshold is not None:
             if not (0 <= self.threshold <= 1):
                 errors["threshold"] = ValidationError(

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass
 
+import pandas as pd
 from django.core.cache import cache
 
 from competition.models import Category, Criterion
 from entries.models import Entry
 
 from .. import aggregation
+from ..aggregation.rounds import with_preselection
 from ..models import AwardDecision, TieDecision
-from ..rounds.queries import stage_entries
+from ..rounds.queries import stage_entries, weighting
 from .queries import (
     criteria_frame,
     inputs_digest,
@@ -62,20 +65,62 @@ def _rank(category: Category, *, bootstrap: int, round=None) -> aggregation.Cate
         return None
     # The chair breaks ties between places, which the final decides.
     decision = latest_tie_decision(category) if round is None else None
-    return aggregation.rank_category(
-        frame.drop(columns=["category"]),
-        criteria_frame(category, round),
-        method=category.edition.method,
+    options = {
+        "method": category.edition.method,
         # In a pre-selection the "places" are the shortlist's: P(award place) is then the
         # probability of reaching the final, and a tie at the cut is named as such.
-        places=category.places if round is None else (round.shortlist_size or 0),
-        distinctions=category.max_distinctions if round is None else 0,
-        min_share=None
+        "places": category.places if round is None else (round.shortlist_size or 0),
+        "distinctions": category.max_distinctions if round is None else 0,
+        "min_share": None
         if round is not None or category.min_award_share is None
         else float(category.min_award_share),
-        bootstrap=bootstrap,
-        chair_decision=decision.order if decision else None,
-        other_methods=True,
+        "bootstrap": bootstrap,
+        "chair_decision": decision.order if decision else None,
+        "other_methods": True,
+    }
+    scores, criteria = frame.drop(columns=["category"]), criteria_frame(category, round)
+    own = aggregation.rank_category(scores, criteria, **options)
+    weighted = weighting(category.edition) if round is None else None
+    if weighted is None or not weighted.applies or not own.max_possible:
+        return own
+    _, pre = ranking(category, bootstrap=0, round=weighted.round)
+    if isinstance(pre, str) or not pre.max_possible:
+        return own
+    shares = pre.entries.set_index("entry")["aggregate"] / pre.max_possible
+    combined = aggregation.rank_category(
+        *with_preselection(
+            scores, criteria, shares, weight=weighted.weight, final_max=own.max_possible
+        ),
+        **options,
+    )
+    return _combined_result(own, combined, weight=weighted.weight)
+
+
+def _combined_result(
+    own: aggregation.CategoryResult, combined: aggregation.CategoryResult, *, weight: float
+) -> aggregation.CategoryResult:
+    """The final's result whose ranking is the weighted combination.
+
+    The places, awards, ties, P(award) and rank intervals come from the run with the
+    pre-selection as a criterion (`with_preselection`); the aggregate shown stays the final's
+    own, beside `combined` on the 0–1 share scale. The agreement, the jurors, their totals and
+    the other methods' ranks describe the final's jury, so they come from the final's own run.
+    """
+    entries = combined.entries.copy()
+    ids = pd.Index(entries["entry"], name=own.totals.index.name)
+    mine = own.entries.set_index("entry")
+    entries["combined"] = entries["aggregate"] * (1 - weight) / own.max_possible
+    entries["aggregate"] = mine["aggregate"].reindex(ids).to_numpy()
+    for method in aggregation.METHODS:
+        column = f"rank_{method}"
+        if column in entries.columns and column in mine.columns:
+            entries[column] = mine[column].reindex(ids).to_numpy()
+    return dataclasses.replace(
+        own,
+        entries=entries,
+        unresolved_ties=combined.unresolved_ties,
+        boundary_conflicts=combined.boundary_conflicts,
+        totals=own.totals.reindex(ids),
     )
 
 

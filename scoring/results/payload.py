@@ -62,6 +62,8 @@ def _category_payload(results: CategoryResults) -> dict:
                 "proposed_award": _clean(row["award"]),
                 "award": decision.awards.get(row["entry"]) if decision else _clean(row["award"]),
                 "p_award": _clean(row["p_award"]),
+                # Only where the pre-selection weighs into the ranking (results.compute).
+                **({"combined": _clean(row["combined"])} if "combined" in row else {}),
                 "rank_interval": [_clean(row["rank_low"]), _clean(row["rank_high"])],
                 "juror_totals": {
                     str(j): _clean(value)
@@ -161,11 +163,12 @@ def _preselection_payload(round, categories) -> dict:
     """The pre-selection as the jury closed it: its rule, each category's ranking with its
     agreement and confidence, the shortlist (proposal, ties at the cut, finalists, the
     justification of changes) and, with a weight, the combined final ranking."""
-    from ..rounds.queries import shortlists_of
+    from ..rounds.queries import shortlists_of, weighting
     from ..rounds.services import final_ranking
 
     criteria = list(Criterion.objects.filter(round=round).order_by("order", "pk"))
     shortlists = shortlists_of(round)
+    weighted = weighting(round.edition)
     blocks = []
     for category in categories:
         computed = _category_payload(compute(category, round=round))
@@ -193,11 +196,12 @@ def _preselection_payload(round, categories) -> dict:
                 }
                 if shortlist
                 else None,
+                # The combination that ranked the final (None without a weight that applies).
                 "combined": [
                     {k: _clean(v) for k, v in row.items()}
                     for row in combined.rows.to_dict("records")
                 ]
-                if combined
+                if combined and not combined.refused
                 else None,
             }
         )
@@ -209,6 +213,8 @@ def _preselection_payload(round, categories) -> dict:
         "shortlist_size": round.shortlist_size,
         "threshold": str(round.threshold) if round.threshold is not None else None,
         "weight": str(round.weight),
+        # Why the weight did not apply (the edition's method), "" when it did or was 0.
+        "weight_refused": weighted.refused if weighted else "",
         "criteria": _criteria_payload(criteria),
         "categories": blocks,
         "scores": _scores_payload(categories, criteria, round),

@@ -23,7 +23,7 @@ from competition.models import Category, Criterion
 from entries.models import EntryStatus
 
 from ..models import AwardDecision, Recusal, Score, SheetStatus, TieDecision
-from ..rounds.queries import stage_entries
+from ..rounds.queries import stage_entries, weighting
 
 
 def scores_frame(categories, round=None) -> pd.DataFrame:
@@ -99,7 +99,8 @@ def ranking_inputs(category: Category, round=None) -> dict:
     last save, counts and sums of the submitted scores weighted by their sheet and criterion
     (an edit, a new sheet, a value moved between criteria), the recusals and when they were
     lifted, the eligible entries, the criteria's weights and scales, the chair's latest tie
-    decision, and the category's and edition's rules.
+    decision, the category's and edition's rules and, in a final the pre-selection weighs
+    into, the weight and the pre-selection's own inputs.
     """
     scores = Score.objects.filter(
         sheet__entry__category=category,
@@ -141,6 +142,16 @@ def ranking_inputs(category: Category, round=None) -> dict:
     }
     if round is not None:
         inputs["round"] = [round.pk, round.shortlist_size]
+    else:
+        weighted = weighting(edition)
+        if weighted is not None:
+            # The pre-selection's weight and result move the final ranking (results.compute).
+            pre = ranking_inputs(category, weighted.round)
+            inputs["preselection"] = [
+                weighted.weight,
+                weighted.refused,
+                inputs_digest(pre, bootstrap=0),
+            ]
     return inputs
 
 

@@ -26,8 +26,8 @@ from ..assignment.solver import is_connected
 from ..forms import AwardConfirmationForm, FreezeForm, TieDecisionForm
 from ..models import ProtocolExport, ResultSnapshot
 from ..queries import jury_of_record, recent_mailings, sheets_progress
-from ..rounds.queries import shortlists_of
-from ..rounds.services import final_ranking, proposal
+from ..rounds.queries import shortlists_of, weighting
+from ..rounds.services import proposal
 from ..tasks import build_protocol_task
 from . import charts, protocol
 from .compute import CACHE_SECONDS, load_entries
@@ -184,7 +184,7 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
         "is_chair": permissions.is_chair(request.user, category),
         "preselection": preselection,
         "round": round,
-        "weighted": final_ranking(category) if preselection and round is None else None,
+        "weighted": weighting(category.edition) if preselection and round is None else None,
         "can": lifecycle.verdicts(category.edition),
         "confirmation_stale": computed.confirmation_stale,
         "award_choices": [("", "—")] + [(a, award_label(a)) for a in AWARD_CHOICES],
@@ -197,14 +197,8 @@ def category_results(request: HttpRequest, pk: int) -> HttpResponse:
         if result
         else [],
     }
-    if context["weighted"] is not None:
-        rows = context["weighted"].rows.to_dict("records")
-        named = load_entries(category, {r["entry"] for r in rows})
-        context["weighted_rows"] = [
-            {**r, "label": f"{named[r['entry']].number} {named[r['entry']].title}"}
-            for r in rows
-            if r["entry"] in named
-        ]
+    # The weighted combination drives the ranking: its column and formula show above it.
+    context["combined"] = result is not None and "combined" in result.entries.columns
     if result is not None:
         records = result.entries.to_dict("records")
         page = Paginator(records, ROWS_PER_PAGE).get_page(request.GET.get("strona"))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from competition.lifecycle import preselection_of
-from competition.models import Category, PreselectionRound
+from competition.models import Category, Edition, PreselectionRound, weight_refusal
 from entries.models import Entry, EntryStatus
 
 from ..models import Shortlist
@@ -26,6 +28,28 @@ def stage_entries(category: Category, round: PreselectionRound | None) -> QueryS
     confirmed finalists in the final of an edition that has one."""
     eligible = Entry.objects.filter(category=category, status=EntryStatus.ELIGIBLE)
     return eligible if round is not None else eligible.filter(in_final())
+
+
+@dataclass(frozen=True)
+class Weighting:
+    """The organiser's weight of the closed pre-selection in the final ranking."""
+
+    round: PreselectionRound
+    weight: float
+    refused: str = ""  # why the weight cannot apply (the edition's method): the final stands
+
+    @property
+    def applies(self) -> bool:
+        return not self.refused
+
+
+def weighting(edition: Edition) -> Weighting | None:
+    """The pre-selection's weight once the round is closed; None without a round, with
+    weight 0 or while the round is open (the final ranking is then the final's alone)."""
+    round = preselection_of(edition)
+    if round is None or not round.weight or not round.is_closed_at(timezone.now()):
+        return None
+    return Weighting(round, float(round.weight), weight_refusal(edition.method))
 
 
 def assignment_applies(category: Category, round: PreselectionRound | None) -> bool:

@@ -20,7 +20,7 @@ from .. import permissions
 from ..aggregation.rounds import ShortlistProposal, combine, propose_shortlist
 from ..models import Shortlist
 from ..results.compute import compute
-from .queries import stage_entries
+from .queries import stage_entries, weighting
 
 # At least this many characters justify a shortlist that differs from the proposal.
 MIN_JUSTIFICATION = 10
@@ -136,6 +136,19 @@ def confirm_shortlist(
         raise ValidationError(
             _("Choose the finalists among the category's eligible entries."), code="invalid"
         )
+    if round.weight:
+        # The weight adds each finalist's pre-selection share to the final (results.compute):
+        # an entry the pre-selection did not rank would have none.
+        result = _ranked(category, round)
+        ranked = set() if result is None else {int(e) for e in result.entries["entry"]}
+        if chosen - ranked:
+            raise ValidationError(
+                _(
+                    "The pre-selection weighs into the final ranking, so every finalist needs "
+                    "a result in the pre-selection."
+                ),
+                code="unranked",
+            )
     proposed = proposal(category, round)
     justification = (justification or "").strip()
     if chosen != {int(pk) for pk in proposed.entries} and len(justification) < MIN_JUSTIFICATION:
@@ -161,22 +174,30 @@ def confirm_shortlist(
 
 @dataclass(frozen=True)
 class FinalRanking:
-    """The final ranking: the final round alone, or weighted with the pre-selection."""
+    """The final ranking weighted with the pre-selection, as `results.compute` ranks it."""
 
     weight: float
     rows: pd.DataFrame  # entry, preselection_share, final_share, combined, rank
+    # Why the weight cannot apply (the edition's method): rows are then empty and the
+    # final's own ranking stands.
+    refused: str = ""
 
 
 def final_ranking(category: Category) -> FinalRanking | None:
     """combined = w × pre-selection share + (1 − w) × final share (a share is the round's
-    aggregate over the most its method gives); None when the organiser chose no weight or
-    a round has no result yet: the final's own ranking stands."""
-    round = lifecycle.preselection_of(category.edition)
-    if round is None or not round.weight:
+    aggregate over the most its method gives); None when the organiser chose no weight, the
+    pre-selection is open or a round has no result yet: the final's own ranking stands.
+
+    The same numbers drive the final's places and awards (`results.compute._rank`), which
+    adds the pre-selection to the final's engine run; this table shows both shares apart.
+    """
+    weighted = weighting(category.edition)
+    if weighted is None:
         return None
-    pre, fin = _ranked(category, round), _ranked(category, None)
+    if not weighted.applies:
+        return FinalRanking(weighted.weight, pd.DataFrame(), weighted.refused)
+    pre, fin = _ranked(category, weighted.round), _ranked(category, None)
     if pre is None or fin is None or not pre.max_possible or not fin.max_possible:
         return None
-    weight = float(round.weight)
-    rows = combine(pre.entries, pre.max_possible, fin.entries, fin.max_possible, weight)
-    return FinalRanking(weight, rows)
+    rows = combine(pre.entries, pre.max_possible, fin.entries, fin.max_possible, weighted.weight)
+    return FinalRanking(weighted.weight, rows)

@@ -104,6 +104,8 @@ class RankingRow:
     interval: str
     tie_break: str
     award: str
+    # The pre-selection weighted in (0–1), which ranked the final; None without a weight.
+    combined: float | None = None
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,7 @@ def _category(
                 interval=f"{low}–{high}" if low is not None else "",
                 tie_break=tie_break_label(row["tie_break"], names),
                 award=award_label(row["award"]),
+                combined=row.get("combined"),
             )
         )
     return CategoryContent(

@@ -126,6 +126,8 @@ def write_workbook(
     _jury(workbook, content, _safe_title(_("Jury members"), used))
     tick()
     for category in content.categories:
+        # Where the pre-selection was weighted in, the combination ranked the category.
+        combined = any(row.combined is not None for row in category.ranking)
         headers = [
             _("Position"),
             _("Rank"),
@@ -133,13 +135,15 @@ def write_workbook(
             _("Title"),
             _("Institution"),
             _("Aggregate"),
+            *([_("Combined")] if combined else []),
             *[j.name for j in category.jury],
             _("P(award place)"),
             _("90-percent rank interval"),
             _("Tie broken by"),
             _("Award"),
         ]
-        widths = [9, 9, 14, 42, 34, 9, *[12] * len(category.jury), 13, 14, 24, 13]
+        widths = [9, 9, 14, 42, 34, 9, *([9] if combined else []), *[12] * len(category.jury)]
+        widths += [13, 14, 24, 13]
         sheet = ProtocolSheet(workbook, _safe_title(category.name, used), headers, widths)
         for row in category.ranking:
             sheet.append(
@@ -150,6 +154,7 @@ def write_workbook(
                     row.entry.title,
                     row.entry.institution,
                     row.aggregate,
+                    *([row.combined] if combined else []),
                     *row.juror_totals,
                     row.p_award,
                     row.interval,
