@@ -17,6 +17,18 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request to /en/ leaves English active in this thread; names a test builds from models
+    # ("… — VII edycja (2026)") must come out in the site's language whatever ran before.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def organisers_team() -> Team:
     """The "Organisers" team, which gets every competition of the test.
 
