@@ -465,3 +465,28 @@ def test_save_without_comments_keeps_the_stored_ones(juror, entry, commented, du
     sheet = ScoreSheet.objects.get()
     assert sheet.status == "submitted"
     assert sheet.scores.get(criterion=commented[0]).comment == "Nowatorskie wdrożenie."
+
+
+def test_sheet_after_scoring_closes_shows_the_jurors_own_scores_read_only(
+    client, juror, entry, commented, during_scoring
+):
+    client.force_login(juror)
+    data = sheet_data(commented, ["7", "6"], submit="1")
+    data[f"comment_{commented[0].pk}"] = "Nowe w skali kraju."
+    data["justification"] = "Uzasadnienie jurora po ocenie."
+    client.post(reverse("scoring:entry", args=[entry.pk]), data)
+    assert ScoreSheet.objects.get().status == "submitted"
+
+    during_scoring.move_to(AFTER_SCORING)
+    client.force_login(juror)  # weeks later: a new session
+    response = client.get(reverse("scoring:entry", args=[entry.pk]))
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    mine = page.split('id="my-scores"', 1)[1].split("</table>", 1)[0]
+    assert "Twoje oceny" in mine
+    assert commented[0].name in mine and commented[1].name in mine
+    assert ">7<" in mine and ">6<" in mine
+    assert "Nowe w skali kraju." in mine
+    assert "Uzasadnienie jurora po ocenie." in page
+    assert 'name="score_' not in page  # nothing left to change
