@@ -73,7 +73,14 @@ def lighthouse(url: str, *, chromium: str, desktop: bool, out: Path) -> dict:
     ]
     if desktop:
         command.append("--preset=desktop")
-    subprocess.run(command, check=True, capture_output=True, text=True, timeout=300)
+    # On a busy machine Chromium now and then fails to start in time: one more try, then fail.
+    for attempt in (1, 2):
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+        if done.returncode == 0:
+            break
+        log(f"lighthouse failed (attempt {attempt}): {done.stderr.strip()[-500:]}")
+    else:
+        raise RuntimeError(f"lighthouse failed twice on {url}")
     report = json.loads(out.read_text(encoding="utf-8"))
     scores = {c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES}
     console = [
