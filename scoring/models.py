@@ -209,30 +209,44 @@ class Score(models.Model):
         return Decimal(Criterion.plain(self.value))
 
 
-class AuditLogQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValidationError(_("The audit log cannot be changed."))
+class FrozenRecord(models.Model):
+    """A record frozen once written (the jury's snapshots, shortlists, the people's choice
+    results, the audit logs): saving it again or deleting it is refused with `refusal`."""
 
-    def delete(self):
-        raise ValidationError(_("The audit log cannot be changed."))
-
-
-class AuditLogEntry(models.Model):
-    """A row of an audit log (score sheets, assignments): written once, never changed or deleted,
-    neither one by one nor through its queryset."""
-
-    objects = AuditLogQuerySet.as_manager()
+    refusal = _("A frozen record cannot be changed.")
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
-            raise ValidationError(_("The audit log cannot be changed."))
+            raise ValidationError(self.refusal)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError(_("The audit log cannot be changed."))
+        raise ValidationError(self.refusal)
+
+
+class ImmutableQuerySet(models.QuerySet):
+    """Bulk changes would bypass the per-row guards of `FrozenRecord`."""
+
+    def update(self, **kwargs):
+        raise ValidationError(self.model.refusal)
+
+    def delete(self):
+        raise ValidationError(self.model.refusal)
+
+
+class AuditLogEntry(FrozenRecord):
+    """A row of an audit log (score sheets, assignments): written once, never changed or deleted,
+    neither one by one nor through its queryset."""
+
+    refusal = _("The audit log cannot be changed.")
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
 
 
 class ScoreSheetAudit(AuditLogEntry):
@@ -260,32 +274,6 @@ class ScoreSheetAudit(AuditLogEntry):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.by} {self.action}"
-
-
-class FrozenRecord(models.Model):
-    """A record frozen once written (the jury's snapshots, the people's choice results): saving
-    it again or deleting it is refused."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValidationError(_("A frozen record cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("A frozen record cannot be changed."))
-
-
-class ImmutableQuerySet(models.QuerySet):
-    """Bulk changes would bypass the per-row guards below."""
-
-    def update(self, **kwargs):
-        raise ValidationError(_("A frozen record cannot be changed."))
-
-    def delete(self):
-        raise ValidationError(_("A frozen record cannot be changed."))
 
 
 class TieDecision(models.Model):
