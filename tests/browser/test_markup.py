@@ -26,13 +26,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import Client
-from wagtail.users.models import UserProfile
 
 from tests.browser.conftest import AXE
-from tests.cms.language import Crawl, Dictionary, Leak, page_text
+from tests.cms.language import Crawl, Dictionary, Leak, client_for, page_text
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML_VALIDATE = ROOT / "node_modules" / ".bin" / "html-validate"
@@ -79,17 +76,6 @@ class Crawled:
     visits: dict[tuple[str, str], tuple[str | None, list[str]]] = field(default_factory=dict)
 
 
-def _client(role: str, language: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        user = get_user_model().objects.get(username=role)
-        profile = UserProfile.get_for_user(user)
-        profile.preferred_language = language
-        profile.save(update_fields=["preferred_language"])
-        client.force_login(user)
-    return client
-
-
 def _crawl(tmp_path: Path) -> Crawled:
     call_command("load_demo", stdout=StringIO())
     crawled = Crawled()
@@ -98,7 +84,7 @@ def _crawl(tmp_path: Path) -> Crawled:
             prefix = "/en" if language == "en" else ""
             start = [f"{prefix}{p}" for p in ("/", "/zgloszenia/", "/jury/", "/szukaj/?q=gmina")]
             start += [f"{prefix}/konto/login/", f"{prefix}/styleguide/"]
-            client = _client(role, language)
+            client = client_for(role, language)
             crawl = MarkupCrawl(client, role, language, Dictionary([]), set())
             list(crawl.run(start, limit=300))
             for url, html in crawl.documents.items():

@@ -408,3 +408,18 @@ class Crawl:
             if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
                 self.pages += 1
                 yield from self._check(url + " (POST)", response)
+
+
+def client_for(role: str, language: str) -> Client:
+    """A test client logged in as the demo's `role` (or anonymous), its admin in `language`."""
+    from django.contrib.auth import get_user_model
+    from wagtail.users.models import UserProfile
+
+    client = Client()
+    if role != "anonymous":
+        user = get_user_model().objects.get(username=role)
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = language
+        profile.save(update_fields=["preferred_language"])
+        client.force_login(user)
+    return client

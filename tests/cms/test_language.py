@@ -12,11 +12,16 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import Client
 from wagtail.models import Page
-from wagtail.users.models import UserProfile
 
-from tests.cms.language import Crawl, Dictionary, auto_labels, model_field_names, raw_values
+from tests.cms.language import (
+    Crawl,
+    Dictionary,
+    auto_labels,
+    client_for,
+    model_field_names,
+    raw_values,
+)
 
 ROLES = [
     "anonymous",
@@ -40,17 +45,6 @@ def dictionaries() -> dict[str, Dictionary]:
     }
 
 
-def _client(role: str, language: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        user = get_user_model().objects.get(username=role)
-        profile = UserProfile.get_for_user(user)
-        profile.preferred_language = language
-        profile.save(update_fields=["preferred_language"])
-        client.force_login(user)
-    return client
-
-
 def _start(role: str, language: str) -> list[str]:
     prefix = "/en" if language == "en" else ""
     urls = [f"{prefix}{path}" for path in ("/", "/zgloszenia/", "/jury/", "/szukaj/?q=gmina")]
@@ -71,7 +65,7 @@ def test_pages_speak_one_language(db, dictionaries):
     for role in ROLES:
         for language in LANGUAGES:
             crawl = Crawl(
-                _client(role, language),
+                client_for(role, language),
                 role,
                 language,
                 dictionaries[language],
